@@ -1,0 +1,1 @@
+Console.WriteLine("localdapr: not built yet");
