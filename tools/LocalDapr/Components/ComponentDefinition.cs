@@ -1,0 +1,37 @@
+namespace DaprOrders.LocalDapr.Components;
+
+/// A Dapr `Component` resource (dapr.io/v1alpha1) as loaded from a resources folder.
+public sealed record ComponentDefinition(
+    string Name,
+    string Type,
+    string Version,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyList<string> Scopes,
+    string SourceFile)
+{
+    /// As daprd: a component without scopes is visible to every app; with scopes, only to the apps listed.
+    public bool IsVisibleTo(string appId) => Scopes.Count == 0 || Scopes.Contains(appId, StringComparer.Ordinal);
+
+    public string? GetMetadata(string name) =>
+        Metadata.TryGetValue(name, out var value) ? value : null;
+}
+
+/// Any other resource kind (`Subscription`, `Resiliency`, `Configuration`): its spec as plain YAML-shaped data
+/// (IDictionary&lt;string, object?&gt;, IList&lt;object?&gt;, string), for the feature that understands it.
+public sealed record ResourceDocument(
+    string Kind,
+    string ApiVersion,
+    string Name,
+    IReadOnlyDictionary<string, object?> Spec,
+    IReadOnlyList<string> Scopes,
+    string SourceFile);
+
+/// Everything loaded from the resources path(s).
+public sealed record RuntimeResources(IReadOnlyList<ComponentDefinition> Components, IReadOnlyList<ResourceDocument> Documents)
+{
+    public IEnumerable<ComponentDefinition> OfType(string typePrefix) =>
+        Components.Where(c => c.Type.StartsWith(typePrefix, StringComparison.Ordinal));
+
+    public IEnumerable<ResourceDocument> OfKind(string kind) =>
+        Documents.Where(d => string.Equals(d.Kind, kind, StringComparison.Ordinal));
+}

@@ -1,0 +1,48 @@
+using Google.Protobuf;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
+
+namespace DaprOrders.LocalDapr.Grpc;
+
+/// Binds methods of the Dapr gRPC API (`dapr.proto.runtime.v1.Dapr`) to handlers. Dapr.Protos ships the
+/// message types and a client but no server base class, so each method is declared here from its name and
+/// message types, and served through ASP.NET Core gRPC's service-method-provider hook.
+public sealed class DaprGrpcMethods
+{
+    public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
+
+    private readonly List<Action<ServiceMethodProviderContext<DaprGrpcService>>> bindings = [];
+
+    /// Serves the unary method <paramref name="name"/> with <paramref name="handler"/>.
+    public DaprGrpcMethods Unary<TRequest, TResponse>(string name, Func<TRequest, ServerCallContext, Task<TResponse>> handler)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var method = new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
+        bindings.Add(context => context.AddUnaryMethod(method, [], (_, request, call) => handler(request, call)));
+        return this;
+    }
+
+    internal void Bind(ServiceMethodProviderContext<DaprGrpcService> context)
+    {
+        foreach (var bind in bindings)
+        {
+            bind(context);
+        }
+    }
+
+    private static Marshaller<T> MarshallerOf<T>() where T : class, IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        return Marshallers.Create(message => message.ToByteArray(), parser.ParseFrom);
+    }
+}
+
+/// The gRPC service type the Dapr methods hang off; it has no code of its own.
+public sealed class DaprGrpcService;
+
+/// Hands the bound methods to ASP.NET Core gRPC when it discovers <see cref="DaprGrpcService"/>.
+internal sealed class DaprGrpcMethodProvider(DaprGrpcMethods methods) : IServiceMethodProvider<DaprGrpcService>
+{
+    public void OnServiceMethodDiscovery(ServiceMethodProviderContext<DaprGrpcService> context) => methods.Bind(context);
+}

@@ -1,0 +1,13 @@
+namespace DaprOrders.LocalDapr.Hosting;
+
+/// The sidecar of one app instance, as seen by features: who it serves and how to reach the app.
+public sealed class Sidecar(AppInstance instance, AppChannel app, ILogger logger)
+{
+    public AppInstance Instance { get; } = instance;
+
+    public string AppId => Instance.AppId;
+
+    public AppChannel App { get; } = app;
+
+    public ILogger Logger { get; } = logger;
+}
