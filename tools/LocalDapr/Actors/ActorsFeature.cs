@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using DaprOrders.LocalDapr.Grpc;
+using DaprOrders.LocalDapr.Hosting;
+
+namespace DaprOrders.LocalDapr.Actors;
+
+/// Virtual actors for every sidecar of the runtime: discovery through the app's `GET /dapr/config`, runtime-wide
+/// placement, turn-based concurrency, actor state, reminders, timers and idle deactivation.
+public sealed class ActorsFeature : ISidecarFeature, IAsyncDisposable
+{
+    /// How often idle actors are looked for; an idle actor goes between its idle timeout and this much later.
+    public static readonly TimeSpan IdleScanInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, ActorHost> hosts = new(StringComparer.Ordinal);
+    private readonly ILogger logger;
+
+    public ActorsFeature(IActorStateStore stateStore, TimeProvider time, ILoggerFactory loggers)
+    {
+        logger = loggers.CreateLogger("LocalDapr.Actors");
+        StateStore = stateStore;
+        Runtime = new ActorRuntime(new ActorPlacement(), time, logger);
+        Reminders = new ActorReminders(Runtime, logger);
+        Timers = new ActorTimers(Runtime, logger);
+        Runtime.Start(IdleScanInterval);
+    }
+
+    public IActorStateStore StateStore { get; }
+
+    public ActorRuntime Runtime { get; }
+
+    public ActorReminders Reminders { get; }
+
+    public ActorTimers Timers { get; }
+
+    public void MapHttp(IEndpointRouteBuilder endpoints) => ActorsHttpApi.Map(endpoints, this);
+
+    /// The .NET SDK calls actors over HTTP only; the gRPC actor methods are not served.
+    public void MapGrpc(DaprGrpcMethods methods)
+    {
+    }
+
+    /// Asks the app which actor types it hosts; a non-200 answer means none (as daprd).
+    public async Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken)
+    {
+        if (sidecar.App.BaseAddress is null)
+        {
+            return;
+        }
+
+        ActorHostConfig config;
+        try
+        {
+            config = await DiscoverAsync(sidecar, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or FormatException)
+        {
+            sidecar.Logger.LogWarning("Actors: reading /dapr/config of {AppId} failed, it hosts no actors: {Error}", sidecar.AppId, e.Message);
+            return;
+        }
+
+        if (config.Types.Count == 0)
+        {
+            return;
+        }
+
+        var host = new ActorHost(sidecar, config);
+        lock (gate)
+        {
+            hosts[sidecar.Instance.InstanceName] = host;
+        }
+
+        sidecar.Logger.LogInformation("Actors: {Instance} hosts {ActorTypes}", host.Name, string.Join(", ", config.Types.Keys));
+        await Runtime.HostAddedAsync(host, cancellationToken);
+    }
+
+    /// Its actors are deactivated and move to other hosts at their next call; reminders stay.
+    public async Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken)
+    {
+        ActorHost? host;
+        lock (gate)
+        {
+            hosts.Remove(sidecar.Instance.InstanceName, out host);
+        }
+
+        if (host is not null)
+        {
+            await Runtime.HostStoppedAsync(host, cancellationToken);
+        }
+    }
+
+    /// Active actors per type on the sidecar's app instance, for `/v1.0/metadata` (`actorRuntime.activeActors`).
+    public IReadOnlyDictionary<string, int> ActiveActorCounts(Sidecar sidecar)
+    {
+        lock (gate)
+        {
+            if (!hosts.TryGetValue(sidecar.Instance.InstanceName, out var host))
+            {
+                return new Dictionary<string, int>();
+            }
+
+            var counts = Runtime.ActiveCounts(host);
+            return host.Config.Types.Keys.ToDictionary(t => t, t => counts.GetValueOrDefault(t), StringComparer.Ordinal);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Reminders.Dispose();
+        await Runtime.DisposeAsync();
+    }
+
+    private static async Task<ActorHostConfig> DiscoverAsync(Sidecar sidecar, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("dapr/config", UriKind.Relative));
+        using var response = await sidecar.App.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return ActorHostConfig.None;
+        }
+
+        var json = await response.Content.ReadAsStringAsync(cancellationToken);
+        return string.IsNullOrWhiteSpace(json) ? ActorHostConfig.None : ActorHostConfig.Parse(json);
+    }
+}
