@@ -191,7 +191,8 @@ public static class ActorsHttpApi
         }
     }
 
-    /// `{"actorID","actorType","data","dueTime","period","ttl"}`, data as the raw JSON registered.
+    /// `{"actorID","actorType","data","dueTime","period","ttl"}`, data as the raw JSON registered
+    /// (daprd pkg/api/universal/actors.go GetActorReminder; missing -> 404 ERR_ACTOR_REMINDER_NOT_FOUND).
     private static IResult GetReminder(HttpContext context, ActorsFeature actors, ActorKey key, string name)
     {
         if (!actors.Runtime.Placement.IsHostedBy(key.Type, SidecarOf(context).AppId))
@@ -216,11 +217,20 @@ public static class ActorsHttpApi
                 writer.WriteRawValue(data);
             }
 
-            writer.WriteString("dueTime", reminder.Request.DueTime);
-            writer.WriteString("period", reminder.Request.Period);
+            // As daprd's GetActorReminder: empty due time and period are left out, the TTL is the expiry (RFC 3339).
+            if (reminder.Request.DueTime.Length > 0)
+            {
+                writer.WriteString("dueTime", reminder.Request.DueTime);
+            }
+
+            if (reminder.Request.Period.Length > 0)
+            {
+                writer.WriteString("period", reminder.Request.Period);
+            }
+
             if (reminder.Schedule.Expiry is { } expiry)
             {
-                writer.WriteString("ttl", expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture));
+                writer.WriteString("ttl", expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture));
             }
 
             writer.WriteEndObject();
