@@ -1,17 +1,35 @@
+using Dapr;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.ServiceDefaults.Hosting;
 
-/// <summary>Turns unreadable requests (bad JSON, wrong types, unknown enum names) into a 400 problem that says why.</summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+/// <summary>
+/// Unreadable requests (bad JSON, wrong types, unknown enum names): a 400 problem that says why for API calls;
+/// for topic subscriptions, a DROP, because redelivering a message that can never be read is pointless (Dapr
+/// would retry a 400). Any other failure is not handled here, so it stays a 500 and Dapr retries it.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails, ILogger<BadRequestExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException badRequest)
         {
             return false;
+        }
+
+        var reason = (badRequest.InnerException ?? badRequest).Message;
+        // The exception handler middleware has cleared the endpoint by now; the feature keeps the original.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        if (endpoint?.Metadata.GetMetadata<ITopicMetadata>() is { } topic)
+        {
+            logger.LogWarning("Dropping an unreadable message from {Topic}: {Reason}", topic.Name, reason);
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            await httpContext.Response.WriteAsJsonAsync(new { status = "DROP" }, cancellationToken);
+            return true;
         }
 
         httpContext.Response.StatusCode = badRequest.StatusCode;
@@ -23,7 +41,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             {
                 Status = badRequest.StatusCode,
                 Title = "The request could not be read.",
-                Detail = (badRequest.InnerException ?? badRequest).Message,
+                Detail = reason,
             },
         });
     }

@@ -1,0 +1,106 @@
+using DaprOrders.Contracts;
+using DaprOrders.Orders.Validation;
+using DaprOrders.Orders.View;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace DaprOrders.Orders.Api;
+
+internal static class OrdersApi
+{
+    public static RouteGroupBuilder MapOrdersApiV1(this IEndpointRouteBuilder endpoints)
+    {
+        var orders = endpoints.MapGroup("/v1/orders").WithTags("Orders");
+
+        orders.MapPost("/", CreateOrder)
+            .WithDescription("Accepts an order (state absent or CREATED) and starts its validation. " +
+                "201 with Location; the same order again gives the same 201 and no second event; the same id " +
+                "with other content gives 409.");
+
+        orders.MapGet("/{id}", GetOrder)
+            .WithDescription("The order from the orders view, waiting up to ?timeout= ms (default 10000, at most " +
+                "60000) for it to appear. 404 if it has not appeared by then.");
+
+        orders.MapGet("/{id}/validated", GetValidatedOrder)
+            .WithDescription("The order once VALIDATED or FAILED, waiting up to ?timeout= ms (default 10000, at " +
+                "most 60000). At the timeout: 202 Accepted with the current (not yet final) order if it exists, " +
+                "404 if it does not.");
+
+        return orders;
+    }
+
+    private static async Task<Results<Created<Order>, ProblemHttpResult>> CreateOrder(
+        CreateOrderRequest request, IOrderValidation validation, ILogger<CreateOrderRequest> logger, CancellationToken cancellationToken)
+    {
+        var order = request.ToOrder();
+        var outcome = await validation.SubmitAsync(order, cancellationToken);
+        if (outcome == SubmitOutcome.Conflict)
+        {
+            logger.LogInformation("Order {OrderId} was posted again with different content", order.Id);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Another order with this id exists.",
+                detail: $"Order '{order.Id}' was accepted earlier with different content; order ids cannot be reused.");
+        }
+
+        return TypedResults.Created($"/v1/orders/{order.Id}", order);
+    }
+
+    private static async Task<Results<Ok<Order>, ProblemHttpResult, ValidationProblem>> GetOrder(
+        string id, int? timeout, OrderWaitService waits, IOptions<OrdersApiOptions> options, CancellationToken cancellationToken)
+    {
+        if (InvalidWaitRequest(id, timeout, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        var wait = WaitFor(timeout, options.Value);
+        var order = await waits.WaitAsync(id, static _ => true, wait, cancellationToken);
+        return order is null ? NotFoundProblem(id, wait) : TypedResults.Ok(order);
+    }
+
+    private static async Task<Results<Ok<Order>, Accepted<Order>, ProblemHttpResult, ValidationProblem>> GetValidatedOrder(
+        string id, int? timeout, OrderWaitService waits, IOptions<OrdersApiOptions> options, CancellationToken cancellationToken)
+    {
+        if (InvalidWaitRequest(id, timeout, options.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        var wait = WaitFor(timeout, options.Value);
+        var order = await waits.WaitAsync(id, OrderViewRules.IsDecided, wait, cancellationToken);
+        return order switch
+        {
+            null => NotFoundProblem(id, wait),
+            _ when OrderViewRules.IsDecided(order) => TypedResults.Ok(order),
+            // Known but undecided when the wait ran out: the client may ask again.
+            _ => TypedResults.Accepted($"/v1/orders/{id}/validated", order),
+        };
+    }
+
+    private static ValidationProblem? InvalidWaitRequest(string id, int? timeout, OrdersApiOptions options)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!OrderIds.IsValid(id))
+        {
+            errors["id"] = [$"An order id is 1 to {OrderIds.MaxLength} letters, digits, '-', '_' or '.', starting with a letter or digit."];
+        }
+
+        var maxMs = (int)options.MaxWait.TotalMilliseconds;
+        if (timeout is < 0 || timeout > maxMs)
+        {
+            errors["timeout"] = [$"timeout is in milliseconds, from 0 to {maxMs}."];
+        }
+
+        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors);
+    }
+
+    private static TimeSpan WaitFor(int? timeoutMs, OrdersApiOptions options) =>
+        timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.DefaultWait;
+
+    private static ProblemHttpResult NotFoundProblem(string id, TimeSpan waited) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Order not found.",
+            detail: $"Order '{id}' did not appear within {waited.TotalMilliseconds} ms.");
+}

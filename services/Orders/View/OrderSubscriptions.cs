@@ -1,0 +1,68 @@
+using Dapr;
+using DaprOrders.Contracts;
+using DaprOrders.Orders.Validation;
+using DaprOrders.ServiceDefaults.Subscriptions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DaprOrders.Orders.View;
+
+internal static class OrderSubscriptions
+{
+    /// <summary>Route of the per-instance broadcast subscription to the orders topic (wakes local GETs only).</summary>
+    public const string BroadcastRoute = "/events/orders-broadcast";
+
+    public static IEndpointRouteBuilder MapOrderSubscriptions(this IEndpointRouteBuilder endpoints)
+    {
+        // Consumer group = app id: one instance applies each order event to the view.
+        endpoints.MapTopic(Topics.Orders, ApplyToView);
+
+        // The validators' results go to the order's validation actor, which ignores duplicates.
+        endpoints.MapTopic(Topics.OrderValidations, RecordValidation);
+
+        // Every instance is its own consumer group on this component: each sees every order event and wakes the
+        // GETs it holds. It only touches memory, so it cannot fail and needs no dead-letter topic.
+        endpoints.MapPost(BroadcastRoute, WakeWaiters)
+            .WithTopic(new TopicOptions { PubsubName = DaprComponents.BroadcastPubSub, Name = Topics.Orders })
+            .ExcludeFromDescription();
+
+        return endpoints;
+    }
+
+    private static async Task<Ok<DeliveryStatus>> ApplyToView(
+        Order? order, OrderViewProjection view, OrderWaiters waiters, ILogger<OrderViewProjection> logger, CancellationToken cancellationToken)
+    {
+        if (order is null || !OrderIds.IsValid(order.Id) || !Enum.IsDefined(order.State))
+        {
+            logger.LogWarning("Dropping a malformed order event");
+            return Delivery.Drop();
+        }
+
+        var current = await view.ApplyAsync(order, cancellationToken);
+        waiters.Notify(current);
+        return Delivery.Ack();
+    }
+
+    private static async Task<Ok<DeliveryStatus>> RecordValidation(
+        OrderValidation? validation, IOrderValidation validations, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
+    {
+        if (validation is null || !OrderIds.IsValid(validation.OrderId)
+            || !Enum.IsDefined(validation.CheckType) || !Enum.IsDefined(validation.Result))
+        {
+            logger.LogWarning("Dropping a malformed order validation");
+            return Delivery.Drop();
+        }
+
+        await validations.RecordAsync(validation, cancellationToken);
+        return Delivery.Ack();
+    }
+
+    private static Ok<DeliveryStatus> WakeWaiters(Order? order, OrderWaiters waiters)
+    {
+        if (order is not null && order.Id is not null)
+        {
+            waiters.Notify(order);
+        }
+
+        return Delivery.Ack();
+    }
+}

@@ -1,0 +1,45 @@
+using DaprOrders.Contracts;
+using DaprOrders.ServiceDefaults.State;
+
+namespace DaprOrders.Orders.View;
+
+/// <summary>
+/// The orders view: the latest state of every order, in the state store under <c>order-{id}</c>. Fed by the
+/// orders topic; writes are guarded by ETags so concurrent or replayed events never move an order backwards.
+/// </summary>
+internal sealed class OrderViewProjection(IStateStore store, ILogger<OrderViewProjection> logger)
+{
+    // Each lost race means someone else wrote a newer state; a handful of rounds is plenty.
+    private const int MaxAttempts = 10;
+
+    public static string KeyFor(string orderId) => $"order-{orderId}";
+
+    public async Task<Order?> GetAsync(string orderId, CancellationToken cancellationToken) =>
+        (await store.GetAsync<Order>(KeyFor(orderId), cancellationToken)).Value;
+
+    /// <summary>Applies one order event and returns what the view holds afterwards.</summary>
+    public async Task<Order> ApplyAsync(Order order, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(order.Id);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = await store.GetAsync<Order>(key, cancellationToken);
+            if (!OrderViewRules.ShouldReplace(current.Value, order))
+            {
+                logger.LogDebug("Order {OrderId} view keeps {CurrentState}, ignoring {State}", order.Id, current.Value!.State, order.State);
+                return current.Value;
+            }
+
+            if (await store.TrySaveAsync(key, order, current.ETag, cancellationToken))
+            {
+                logger.LogInformation("Order {OrderId} view is now {State}", order.Id, order.State);
+                return order;
+            }
+
+            logger.LogDebug("Order {OrderId} view changed concurrently (attempt {Attempt}); re-reading", order.Id, attempt);
+        }
+
+        // Surfaces as a 500: Dapr redelivers the event later.
+        throw new InvalidOperationException($"Order {order.Id}: the view kept changing during {MaxAttempts} attempts to apply {order.State}.");
+    }
+}
