@@ -51,7 +51,8 @@ public sealed class OrderValidationActor : Actor, IOrderValidationActor, IRemind
 
         // Deadline first: if we crash after this but before saving, the reminder finds no order and stops.
         // The other way round, a saved order could be left without a deadline.
-        await RegisterReminderAsync(DeadlineReminder, null, _options.Timeout, _options.RetryInterval);
+        // Empty (not null) data: the reminder callback then carries "data":"", which every runtime round-trips.
+        await RegisterReminderAsync(DeadlineReminder, [], _options.Timeout, _options.RetryInterval);
         var progress = ValidationProgress.Start(order);
         await SaveAsync(progress, cancellationToken);
         Logger.LogInformation("Order {OrderId} accepted; validation deadline in {Timeout}", order.Id, _options.Timeout);
