@@ -18,7 +18,8 @@ namespace DaprOrders.Orders.Tests;
 /// validation actors (real <see cref="OrderValidationActor"/>s on the Dapr actor test host, one turn at a time).
 /// Production environment, so nothing depends on development-only behaviour.
 /// </summary>
-internal sealed class OrdersApplication : WebApplicationFactory<Program>
+/// With <c>actorSidecar</c>, the real actor proxy and runtime are used instead, against that sidecar address.
+internal sealed class OrdersApplication(string? actorSidecar = null) : WebApplicationFactory<Program>
 {
     public RecordingEventPublisher Publisher { get; } = new();
 
@@ -31,7 +32,14 @@ internal sealed class OrdersApplication : WebApplicationFactory<Program>
         {
             services.AddSingleton<IEventPublisher>(Publisher);
             services.AddSingleton<IStateStore>(StateStore);
-            services.AddSingleton<IOrderValidation, InProcessOrderValidation>();
+            if (actorSidecar is null)
+            {
+                services.AddSingleton<IOrderValidation, InProcessOrderValidation>();
+            }
+            else
+            {
+                services.Configure<ActorRuntimeOptions>(options => options.HttpEndpoint = actorSidecar);
+            }
         });
     }
 }

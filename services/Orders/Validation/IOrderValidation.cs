@@ -1,6 +1,8 @@
 using Dapr.Actors;
 using Dapr.Actors.Client;
+using Dapr.Actors.Runtime;
 using DaprOrders.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace DaprOrders.Orders.Validation;
 
@@ -13,7 +15,7 @@ internal interface IOrderValidation
 }
 
 /// <summary>Calls the order's <see cref="OrderValidationActor"/> through the Dapr sidecar.</summary>
-internal sealed class ActorOrderValidation(IActorProxyFactory proxies) : IOrderValidation
+internal sealed class ActorOrderValidation(IActorProxyFactory proxies, IOptions<ActorRuntimeOptions> runtime) : IOrderValidation
 {
     public Task<SubmitOutcome> SubmitAsync(Order order, CancellationToken cancellationToken) =>
         ActorFor(order.Id).SubmitAsync(order, cancellationToken);
@@ -21,10 +23,25 @@ internal sealed class ActorOrderValidation(IActorProxyFactory proxies) : IOrderV
     public Task RecordAsync(OrderValidation validation, CancellationToken cancellationToken) =>
         ActorFor(validation.OrderId).RecordAsync(validation, cancellationToken);
 
-    // The proxy options must match the runtime's: JSON remoting (ActorRuntimeOptions.UseJsonSerialization).
     private IOrderValidationActor ActorFor(string orderId) =>
-        proxies.CreateActorProxy<IOrderValidationActor>(
-            new ActorId(orderId),
-            OrderValidationActor.TypeName,
-            new ActorProxyOptions { UseJsonSerialization = true, JsonSerializerOptions = Contracts.ContractsJson.Options });
+        proxies.CreateActorProxy<IOrderValidationActor>(new ActorId(orderId), OrderValidationActor.TypeName, ProxyOptions());
+
+    // Remoting must be JSON on both ends (ActorRuntimeOptions.UseJsonSerialization); the sidecar address and
+    // token are the runtime's, as the SDK's default proxy options would have them.
+    private ActorProxyOptions ProxyOptions()
+    {
+        var options = runtime.Value;
+        var proxy = new ActorProxyOptions { UseJsonSerialization = true, JsonSerializerOptions = options.JsonSerializerOptions };
+        if (!string.IsNullOrWhiteSpace(options.HttpEndpoint))
+        {
+            proxy.HttpEndpoint = options.HttpEndpoint;
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DaprApiToken))
+        {
+            proxy.DaprApiToken = options.DaprApiToken;
+        }
+
+        return proxy;
+    }
 }
