@@ -18,17 +18,26 @@ public sealed class InMemoryStateStore : IStateStore
     /// <summary>Runs once, just before the next save is checked: simulates another writer winning the race.</summary>
     public Action<InMemoryStateStore>? BeforeNextSave { get; set; }
 
+    /// <summary>Runs once, just after the next read took its value: simulates a write landing right after a read.</summary>
+    public Action<InMemoryStateStore>? AfterNextGet { get; set; }
+
     public int SaveConflicts { get; private set; }
 
     public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        StateEntry<T> entry;
         lock (_sync)
         {
-            return Task.FromResult(_items.TryGetValue(key, out var item)
+            entry = _items.TryGetValue(key, out var item)
                 ? new StateEntry<T>(JsonSerializer.Deserialize<T>(item.Json, ContractsJson.Options), item.ETag)
-                : new StateEntry<T>(default, null));
+                : new StateEntry<T>(default, null);
         }
+
+        var interfere = AfterNextGet;
+        AfterNextGet = null;
+        interfere?.Invoke(this);
+        return Task.FromResult(entry);
     }
 
     /// <summary>Reads a value directly, for assertions.</summary>

@@ -1,0 +1,92 @@
+using DaprOrders.Contracts;
+using DaprOrders.Orders.View;
+using DaprOrders.TestDoubles;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DaprOrders.Orders.Tests;
+
+public sealed class OrderWaitServiceTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
+    private readonly Order _order = new($"o-{Guid.NewGuid():N}", "c-1", OrderState.Created, Product.Jumpers, 1, 5m);
+    private readonly InMemoryStateStore _store = new();
+    private readonly OrderWaiters _waiters = new();
+    private readonly OrderViewProjection _view;
+    private readonly OrderWaitService _waits;
+
+    public OrderWaitServiceTests()
+    {
+        _view = new OrderViewProjection(_store, NullLogger<OrderViewProjection>.Instance);
+        _waits = new OrderWaitService(_view, _waiters);
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_order_already_in_the_view_is_returned_without_waiting()
+    {
+        await _view.ApplyAsync(_order, Cancel);
+
+        var order = await _waits.WaitAsync(_order.Id, _ => true, Long, Cancel);
+
+        Assert.Equal(_order, order);
+        Assert.Equal(0, _waiters.Count(_order.Id));
+    }
+
+    [Fact]
+    public async Task An_order_written_between_the_first_read_and_the_registration_is_not_missed()
+    {
+        // The write lands just after the first read, before the waiter exists: no notification will come for it.
+        _store.AfterNextGet = store => store.Put(OrderViewProjection.KeyFor(_order.Id), _order);
+
+        var wait = _waits.WaitAsync(_order.Id, _ => true, Long, Cancel);
+
+        // The in-memory store answers synchronously, so only the second read can have completed the wait by now.
+        Assert.True(wait.IsCompletedSuccessfully);
+        Assert.Equal(_order, await wait);
+    }
+
+    [Fact]
+    public async Task A_notification_that_does_not_satisfy_the_wait_keeps_it_waiting()
+    {
+        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
+
+        _waiters.Notify(_order);
+        var order = await wait;
+
+        // Timed out: the view is empty, so nothing; the CREATED notification did not end the wait.
+        Assert.Null(order);
+    }
+
+    [Fact]
+    public async Task A_satisfying_notification_ends_the_wait_with_the_notified_order()
+    {
+        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, Long, Cancel);
+
+        _waiters.Notify(_order with { State = OrderState.Validated });
+
+        Assert.Equal(OrderState.Validated, (await wait)!.State);
+        Assert.Equal(0, _waiters.Count(_order.Id));
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_stops_waiting_and_leaves_no_waiter_behind()
+    {
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var wait = _waits.WaitAsync(_order.Id, _ => true, Long, request.Token);
+
+        await request.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        Assert.Equal(0, _waiters.Count(_order.Id));
+    }
+
+    [Fact]
+    public async Task At_the_timeout_the_view_is_read_once_more()
+    {
+        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
+        await _view.ApplyAsync(_order, Cancel);
+
+        Assert.Equal(_order, await wait);
+    }
+}
