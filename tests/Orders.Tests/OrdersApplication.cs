@@ -19,11 +19,12 @@ namespace DaprOrders.Orders.Tests;
 /// Production environment, so nothing depends on development-only behaviour.
 /// </summary>
 /// With <c>actorSidecar</c>, the real actor proxy and runtime are used instead, against that sidecar address.
-internal sealed class OrdersApplication(string? actorSidecar = null) : WebApplicationFactory<Program>
+/// Instances of one deployment share a state store (pass <c>sharedStore</c>), as orders instances share Dapr's.
+internal sealed class OrdersApplication(string? actorSidecar = null, InMemoryStateStore? sharedStore = null) : WebApplicationFactory<Program>
 {
     public RecordingEventPublisher Publisher { get; } = new();
 
-    public InMemoryStateStore StateStore { get; } = new();
+    public InMemoryStateStore StateStore { get; } = sharedStore ?? new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
