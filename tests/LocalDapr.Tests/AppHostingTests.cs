@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DaprOrders.LocalDapr.Hosting;
+
+namespace DaprOrders.LocalDapr.Tests;
+
+/// Apps run as child processes on the runtime, exactly as `run -f` runs them: the TestApp uses the real SDK,
+/// configured by the standard variables only.
+public sealed class AppHostingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task App_uses_its_sidecar_through_the_standard_variables()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("hosting-app");
+
+        using var save = await app.Http.PutAsJsonAsync("test/state/statestore/greeting", "hello", Ct);
+        save.EnsureSuccessStatusCode();
+        var saved = await app.Http.GetFromJsonAsync<JsonElement>("test/state/statestore/greeting", Ct);
+
+        Assert.Equal("hello", saved.GetProperty("value").GetString());
+        using var sidecar = TestRuntime.SidecarHttp(app.Instance);
+        using var direct = await sidecar.GetAsync(new Uri("v1.0/state/statestore/greeting", UriKind.Relative), Ct);
+        Assert.Equal("\"hello\"", await direct.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task App_try_save_with_a_stale_etag_returns_false()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("etag-app");
+        (await app.Http.PutAsJsonAsync("test/state/statestore/k", 1, Ct)).EnsureSuccessStatusCode();
+        var etag = (await app.Http.GetFromJsonAsync<JsonElement>("test/state/statestore/k", Ct)).GetProperty("eTag").GetString();
+
+        var first = await app.Http.PutAsJsonAsync($"test/state/statestore/k/if-match/{etag}", 2, Ct);
+        var second = await app.Http.PutAsJsonAsync($"test/state/statestore/k/if-match/{etag}", 3, Ct);
+
+        Assert.True((await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("saved").GetBoolean());
+        Assert.False((await second.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("saved").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Sidecar_calls_to_the_app_carry_the_app_api_token()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("token-app", spec => spec with { AppApiToken = "app-secret" });
+
+        var requests = await app.WaitForRecordedAsync("requests");
+
+        Assert.Contains(requests, r => r!["path"]!.GetValue<string>() == "/dapr/config" && r["daprApiToken"]?.GetValue<string>() == "app-secret");
+    }
+
+    [Fact]
+    public async Task App_that_exits_during_start_is_reported_with_its_output()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        var spec = new AppSpec("crashing-app", ["sh", "-c", "echo cannot-open-database; exit 3"], runtime.Folder) { AppPort = TestRuntime.FreePort() };
+
+        var failure = await Assert.ThrowsAsync<AppStartException>(() => runtime.Runtime.StartAppAsync(spec, Ct));
+
+        Assert.Contains("exited with code 3", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot-open-database", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_that_never_listens_is_reported_after_the_ready_timeout()
+    {
+        await using var runtime = await TestRuntime.StartAsync(
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            {
+                ResourcesPaths = options.ResourcesPaths,
+                MailFolder = options.MailFolder,
+                AppOutput = options.AppOutput,
+                LoggerFactory = options.LoggerFactory,
+                AppReadyTimeout = TimeSpan.FromSeconds(1),
+            });
+        var spec = new AppSpec("silent-app", ["sh", "-c", "echo waiting-forever; exec sleep 300"], runtime.Folder) { AppPort = TestRuntime.FreePort() };
+
+        var failure = await Assert.ThrowsAsync<AppStartException>(() => runtime.Runtime.StartAppAsync(spec, Ct));
+
+        Assert.Contains("did not listen on port", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("waiting-forever", failure.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Killed_app_restarts_behind_the_same_sidecar()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("restart-app");
+        var pid = runtime.Runtime.ProcessIdOf(app.Instance)!.Value;
+        (await app.Http.PutAsJsonAsync("test/state/statestore/survives", "yes", Ct)).EnsureSuccessStatusCode();
+        var exited = runtime.Runtime.ExitOf(app.Instance);
+
+        await runtime.Runtime.StopAppAsync(app.Instance, AppStopMode.Kill, Ct);
+        await exited.WaitAsync(TestRuntime.Timeout, Ct);
+        using var sidecar = TestRuntime.SidecarHttp(app.Instance);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await sidecar.GetAsync(new Uri("v1.0/healthz", UriKind.Relative), Ct)).StatusCode);
+
+        var restarted = await runtime.Runtime.RestartAppAsync(app.Instance, Ct);
+
+        Assert.Equal(app.Instance, restarted);
+        Assert.NotEqual(pid, runtime.Runtime.ProcessIdOf(restarted));
+        var saved = await app.Http.GetFromJsonAsync<JsonElement>("test/state/statestore/survives", Ct);
+        Assert.Equal("yes", saved.GetProperty("value").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await sidecar.GetAsync(new Uri("v1.0/healthz", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Disposing_the_runtime_stops_the_app_process()
+    {
+        var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("stopped-app");
+        var exited = runtime.Runtime.ExitOf(app.Instance);
+
+        await runtime.DisposeAsync();
+
+        await exited.WaitAsync(TestRuntime.Timeout, Ct);
+        await Assert.ThrowsAsync<HttpRequestException>(() => app.Http.GetAsync(new Uri("test/recorded/requests?timeout=0", UriKind.Relative), Ct));
+    }
+}

@@ -1,0 +1,253 @@
+using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.State;
+
+namespace DaprOrders.LocalDapr.Hosting;
+
+/// The local Dapr runtime: runtime-wide features and resources, and per app instance a sidecar (and, when the
+/// app has a command, its child process). `localdapr run -f` and the tests drive it through this API:
+/// <code>
+/// await using var runtime = await LocalDaprRuntime.StartAsync(new LocalDaprOptions { ResourcesPaths = [dir] }, ct);
+/// var orders = await runtime.StartAppAsync(new AppSpec("orders", ["dotnet", "Orders.dll"], dir) { AppPort = port }, ct);
+/// await runtime.StopAppAsync(orders, AppStopMode.Kill, ct);   // a crash
+/// await runtime.RestartAppAsync(orders, ct);                  // same sidecar ports
+/// </code>
+public sealed class LocalDaprRuntime : IAsyncDisposable
+{
+    private readonly RuntimeContext context;
+    private readonly HttpClient appHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly Lock gate = new();
+    private readonly List<Slot> slots = [];
+    private readonly ILogger logger;
+
+    private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
+    {
+        this.context = context;
+        Features = features;
+        logger = context.Loggers.CreateLogger("LocalDapr");
+    }
+
+    public RuntimeResources Resources => context.Resources;
+
+    public IReadOnlyList<ISidecarFeature> Features { get; }
+
+    public string MailFolder => context.Options.MailFolder;
+
+    public IReadOnlyList<AppInstance> Instances
+    {
+        get
+        {
+            lock (gate)
+            {
+                return slots.Select(s => s.Sidecar.Instance).ToList();
+            }
+        }
+    }
+
+    /// Loads the resources (invalid ones throw <see cref="ResourceException"/> naming file and field) and
+    /// creates the features; no app runs yet.
+    public static Task<LocalDaprRuntime> StartAsync(LocalDaprOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true));
+        var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
+        var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
+        return Task.FromResult(new LocalDaprRuntime(context, SidecarFeatures.Create(context)));
+    }
+
+    /// Starts a sidecar, then the app (if it has a command) with the standard Dapr variables, waits until its port
+    /// answers (or throws <see cref="AppStartException"/> with its output) and tells the features it is ready.
+    public async Task<AppInstance> StartAppAsync(AppSpec spec, CancellationToken cancellationToken)
+    {
+        int index;
+        lock (gate)
+        {
+            index = slots.Count(s => s.Sidecar.AppId == spec.AppId);
+        }
+
+        var host = await SidecarHost.StartAsync(context, Features, spec, index, appHttp, cancellationToken);
+        var slot = new Slot(spec, host);
+        lock (gate)
+        {
+            slots.Add(slot);
+        }
+
+        logger.LogInformation(
+            "Sidecar {Instance}: HTTP on 127.0.0.1:{HttpPort}, gRPC on 127.0.0.1:{GrpcPort}, app port {AppPort}",
+            slot.Sidecar.Instance.InstanceName, slot.Sidecar.Instance.HttpPort, slot.Sidecar.Instance.GrpcPort, spec.AppPort);
+        await RunAppAsync(slot, cancellationToken);
+        return slot.Sidecar.Instance;
+    }
+
+    /// Stops the app: gracefully (features let go first, then SIGTERM) or killed (a crash: SIGKILL, then the
+    /// features notice). The sidecar keeps listening so the app can be restarted on the same ports.
+    public Task StopAppAsync(AppInstance instance, AppStopMode mode, CancellationToken cancellationToken) =>
+        StopAsync(SlotOf(instance), mode, cancellationToken);
+
+    private async Task StopAsync(Slot slot, AppStopMode mode, CancellationToken cancellationToken)
+    {
+        var process = slot.Process;
+        slot.Process = null;
+        var wasReady = slot.Host.Status.AppReady;
+        slot.Host.Status.AppReady = false;
+
+        if (mode == AppStopMode.Graceful && wasReady)
+        {
+            await NotifyStoppedAsync(slot, cancellationToken);
+        }
+
+        if (process is not null)
+        {
+            if (mode == AppStopMode.Kill)
+            {
+                await process.KillAsync();
+            }
+            else
+            {
+                await process.StopAsync(context.Options.AppStopTimeout);
+            }
+        }
+
+        if (mode == AppStopMode.Kill && wasReady)
+        {
+            await NotifyStoppedAsync(slot, cancellationToken);
+        }
+    }
+
+    /// Starts a stopped app again with the same spec and sidecar.
+    public async Task<AppInstance> RestartAppAsync(AppInstance instance, CancellationToken cancellationToken)
+    {
+        var slot = SlotOf(instance);
+        if (slot.Process is not null)
+        {
+            throw new InvalidOperationException($"App {instance.InstanceName} is running.");
+        }
+
+        await RunAppAsync(slot, cancellationToken);
+        return slot.Sidecar.Instance;
+    }
+
+    /// The sidecar of an instance, as features see it.
+    public Sidecar SidecarOf(AppInstance instance) => SlotOf(instance).Sidecar;
+
+    /// The process id of a running app (null without a command or when stopped).
+    public int? ProcessIdOf(AppInstance instance) => SlotOf(instance).Process?.Id;
+
+    /// Completes when the app's process exits (by itself or stopped) with its exit code.
+    public Task<int> ExitOf(AppInstance instance) =>
+        SlotOf(instance).Process?.Exited ?? throw new InvalidOperationException($"App {instance.InstanceName} has no process.");
+
+    /// The last lines the app wrote.
+    public string RecentOutputOf(AppInstance instance) => SlotOf(instance).Process?.RecentOutput ?? "";
+
+    /// Lines about where the features listen (e.g. Kafka bootstrap servers).
+    public IEnumerable<string> DescribeEndpoints() =>
+        Features.OfType<IRuntimeEndpoints>().SelectMany(f => f.DescribeEndpoints());
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Slot> all;
+        lock (gate)
+        {
+            all = [.. slots];
+            slots.Clear();
+        }
+
+        await Task.WhenAll(all.Select(async slot =>
+        {
+            try
+            {
+                await StopSlotAsync(slot);
+            }
+            finally
+            {
+                await slot.Host.DisposeAsync();
+            }
+        }));
+
+        foreach (var feature in Features)
+        {
+            switch (feature)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+
+        appHttp.Dispose();
+    }
+
+    private async Task StopSlotAsync(Slot slot)
+    {
+        using var timeout = new CancellationTokenSource(context.Options.AppStopTimeout * 2);
+        try
+        {
+            await StopAsync(slot, AppStopMode.Graceful, timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+        {
+            logger.LogWarning("Stopping {Instance} did not finish cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
+            if (slot.Process is { } process)
+            {
+                await process.KillAsync();
+            }
+        }
+    }
+
+    private async Task RunAppAsync(Slot slot, CancellationToken cancellationToken)
+    {
+        var instance = slot.Sidecar.Instance;
+        if (slot.Spec.Command.Count > 0)
+        {
+            var process = AppProcess.Start(slot.Spec, instance, context.Options.AppOutput);
+            slot.Process = process;
+            try
+            {
+                await process.WaitForPortAsync(instance, context.Options.AppReadyTimeout, cancellationToken);
+            }
+            catch
+            {
+                slot.Process = null;
+                await process.KillAsync();
+                throw;
+            }
+        }
+
+        slot.Host.Status.AppReady = true;
+        foreach (var feature in Features)
+        {
+            await feature.AppReadyAsync(slot.Sidecar, cancellationToken);
+        }
+    }
+
+    private async Task NotifyStoppedAsync(Slot slot, CancellationToken cancellationToken)
+    {
+        foreach (var feature in Features)
+        {
+            await feature.AppStoppedAsync(slot.Sidecar, cancellationToken);
+        }
+    }
+
+    private Slot SlotOf(AppInstance instance)
+    {
+        lock (gate)
+        {
+            return slots.Find(s => s.Sidecar.Instance == instance)
+                ?? throw new InvalidOperationException($"No app instance {instance.InstanceName} in this runtime.");
+        }
+    }
+
+    private sealed class Slot(AppSpec spec, SidecarHost host)
+    {
+        public AppSpec Spec { get; } = spec;
+
+        public SidecarHost Host { get; } = host;
+
+        public Sidecar Sidecar => Host.Sidecar;
+
+        public AppProcess? Process { get; set; }
+    }
+}

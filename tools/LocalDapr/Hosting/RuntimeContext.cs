@@ -1,0 +1,20 @@
+using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.State;
+
+namespace DaprOrders.LocalDapr.Hosting;
+
+/// Runtime-wide singletons handed to every feature when the runtime starts (see <see cref="SidecarFeatures"/>).
+public sealed class RuntimeContext(LocalDaprOptions options, RuntimeResources resources, ILoggerFactory loggers, StateStores stateStores)
+{
+    public LocalDaprOptions Options { get; } = options;
+
+    public RuntimeResources Resources { get; } = resources;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    public TimeProvider Time => Options.Time;
+
+    /// The state stores (one per `state.*` component), shared by all sidecars; actor state is in
+    /// <see cref="StateStores.ActorStateStore"/>.
+    public StateStores StateStores { get; } = stateStores;
+}

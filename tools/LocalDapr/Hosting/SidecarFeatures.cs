@@ -1,0 +1,16 @@
+using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Bindings;
+using DaprOrders.LocalDapr.State;
+
+namespace DaprOrders.LocalDapr.Hosting;
+
+/// The building blocks every sidecar serves. Add a feature here: one line, constructed from the runtime context.
+public static class SidecarFeatures
+{
+    public static IReadOnlyList<ISidecarFeature> Create(RuntimeContext runtime) =>
+    [
+        new StateFeature(runtime.StateStores),
+        new BindingsFeature(runtime),
+        new ActorsFeature(runtime.StateStores.ActorStateStore, runtime.Time, runtime.Loggers),
+    ];
+}

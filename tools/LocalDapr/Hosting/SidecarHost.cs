@@ -1,0 +1,99 @@
+using System.Net;
+using DaprOrders.LocalDapr.Grpc;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace DaprOrders.LocalDapr.Hosting;
+
+/// One sidecar: a Kestrel host on 127.0.0.1 with the Dapr HTTP API (HTTP/1.1) on one port and the Dapr gRPC API
+/// (HTTP/2 only, h2c with prior knowledge, as the SDK connects) on another. It outlives app restarts.
+internal sealed class SidecarHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private SidecarHost(WebApplication app, Sidecar sidecar, SidecarStatus status)
+    {
+        this.app = app;
+        Sidecar = sidecar;
+        Status = status;
+    }
+
+    public Sidecar Sidecar { get; }
+
+    public SidecarStatus Status { get; }
+
+    public static async Task<SidecarHost> StartAsync(
+        RuntimeContext runtime, IReadOnlyList<ISidecarFeature> features, AppSpec spec, int index, HttpClient appHttp, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(runtime.Loggers);
+
+        ListenOptions? httpListen = null;
+        ListenOptions? grpcListen = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, spec.HttpPort ?? 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                httpListen = listen;
+            });
+            kestrel.Listen(IPAddress.Loopback, spec.GrpcPort ?? 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                grpcListen = listen;
+            });
+        });
+
+        // The Sidecar needs the bound ports, known only after start; handlers resolve it from DI at request time.
+        Sidecar? sidecar = null;
+        var status = new SidecarStatus();
+        builder.Services.AddSingleton(_ => sidecar ?? throw new InvalidOperationException("The sidecar is not started."));
+        builder.Services.AddSingleton(status);
+
+        var methods = new DaprGrpcMethods();
+        foreach (var feature in features)
+        {
+            feature.MapGrpc(methods);
+        }
+
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(methods);
+        builder.Services.AddSingleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethodProvider>();
+
+        var app = builder.Build();
+        app.UseCleanPath();
+        app.UseApiToken(spec.DaprApiToken ?? runtime.Options.DaprApiToken);
+        app.UseRouting();
+        app.MapGrpcService<DaprGrpcService>();
+        SidecarApi.Map(app, runtime.Resources, features);
+        foreach (var feature in features)
+        {
+            feature.MapHttp(app);
+        }
+
+        await app.StartAsync(cancellationToken);
+
+        var instance = new AppInstance(
+            spec.AppId,
+            index,
+            spec.AppPort,
+            PortOf(httpListen),
+            PortOf(grpcListen),
+            spec.AppApiToken ?? runtime.Options.AppApiToken,
+            spec.DaprApiToken ?? runtime.Options.DaprApiToken);
+        var logger = runtime.Loggers.CreateLogger($"LocalDapr.Sidecar.{instance.InstanceName}");
+        sidecar = new Sidecar(instance, new AppChannel(instance, appHttp), logger);
+        return new SidecarHost(app, sidecar, status);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await app.StopAsync(stopping.Token);
+        await app.DisposeAsync();
+    }
+
+    private static int PortOf(ListenOptions? listen) =>
+        (listen?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("Kestrel did not report its port.");
+}

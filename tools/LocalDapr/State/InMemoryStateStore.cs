@@ -1,0 +1,105 @@
+using DaprOrders.LocalDapr.Components;
+
+namespace DaprOrders.LocalDapr.State;
+
+/// `state.in-memory` (components-contrib state/in-memory): a map of key -> value bytes, a new opaque ETag (uuid)
+/// per write, optional TTL, first-write/last-write concurrency, and atomic multi-operation transactions.
+public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, StoredState> entries = new(StringComparer.Ordinal);
+
+    public ComponentDefinition Component { get; } = component;
+
+    /// Null when missing or expired.
+    public StoredState? Get(string key)
+    {
+        lock (gate)
+        {
+            return Live(key);
+        }
+    }
+
+    /// Applies every operation or none; an ETag check that fails throws <see cref="StateETagMismatchException"/>.
+    public void Apply(IReadOnlyList<StateOperation> operations)
+    {
+        lock (gate)
+        {
+            // Operations see the effect of earlier ones in the same batch: check against an overlay, then commit.
+            var overlay = new Dictionary<string, StoredState?>(StringComparer.Ordinal);
+            foreach (var operation in operations)
+            {
+                var current = overlay.TryGetValue(operation.Key, out var pending) ? pending : Live(operation.Key);
+                Check(operation, current);
+                overlay[operation.Key] = operation switch
+                {
+                    StateUpsert upsert => new StoredState(
+                        upsert.Value.ToArray(),
+                        Guid.NewGuid().ToString(),
+                        upsert.TtlSeconds is int ttl and > 0 ? time.GetUtcNow().AddSeconds(ttl) : null),
+                    _ => null,
+                };
+            }
+
+            foreach (var (key, state) in overlay)
+            {
+                if (state is null)
+                {
+                    entries.Remove(key);
+                }
+                else
+                {
+                    entries[key] = state;
+                }
+            }
+        }
+    }
+
+    /// daprd's ETag rules: a given ETag must match the stored one (and the key must exist); first-write without an
+    /// ETag fails when the key exists; otherwise last write wins.
+    private static void Check(StateOperation operation, StoredState? current)
+    {
+        if (operation.ETag is { Length: > 0 } etag)
+        {
+            if (current is null || !string.Equals(current.ETag, etag, StringComparison.Ordinal))
+            {
+                throw new StateETagMismatchException(operation.Key);
+            }
+        }
+        else if (operation.FirstWrite && current is not null)
+        {
+            throw new StateETagMismatchException(operation.Key);
+        }
+    }
+
+    private StoredState? Live(string key)
+    {
+        if (!entries.TryGetValue(key, out var state))
+        {
+            return null;
+        }
+
+        if (state.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            entries.Remove(key);
+            return null;
+        }
+
+        return state;
+    }
+}
+
+public sealed record StoredState(ReadOnlyMemory<byte> Value, string ETag, DateTimeOffset? ExpiresAt);
+
+/// A write or delete of one key; <see cref="ETag"/> null or empty = none given.
+public abstract record StateOperation(string Key, string? ETag, bool FirstWrite);
+
+public sealed record StateUpsert(string Key, ReadOnlyMemory<byte> Value, string? ETag, bool FirstWrite, int? TtlSeconds)
+    : StateOperation(Key, ETag, FirstWrite);
+
+public sealed record StateDelete(string Key, string? ETag, bool FirstWrite) : StateOperation(Key, ETag, FirstWrite);
+
+public sealed class StateETagMismatchException(string key) : Exception($"possible etag mismatch. error from state store: etag mismatch for key {key}")
+{
+    public string Key { get; } = key;
+}
