@@ -1,10 +1,12 @@
+using DaprOrders.LocalDapr.Hosting;
+
 namespace DaprOrders.LocalDapr.Actors;
 
 /// daprd's actor API errors (dapr pkg/api/errors/actor.go, pkg/messages/errorcodes): HTTP status and a JSON body
 /// `{"errorCode","message"}`, which the SDK turns into DaprApiException(message, errorCode).
 public sealed record ActorError(int Status, string ErrorCode, string Message)
 {
-    public IResult ToResult() => TypedResults.Json(new ErrorBody(ErrorCode, Message), statusCode: Status);
+    public IResult ToResult() => SidecarApi.Error(Status, ErrorCode, Message);
 
     public static ActorError Invoke(string detail) =>
         new(StatusCodes.Status500InternalServerError, "ERR_ACTOR_INVOKE_METHOD", $"error invoke actor method: {detail}");
@@ -39,6 +41,4 @@ public sealed record ActorError(int Status, string ErrorCode, string Message)
 
     public static ActorError TimerCreate(string detail) =>
         new(StatusCodes.Status500InternalServerError, "ERR_ACTOR_TIMER_CREATE", $"error creating actor timer: {detail}");
-
-    private sealed record ErrorBody(string ErrorCode, string Message);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DaprOrders.LocalDapr.Grpc;
 using DaprOrders.LocalDapr.Hosting;
 
@@ -7,7 +8,7 @@ namespace DaprOrders.LocalDapr.Actors;
 
 /// Virtual actors for every sidecar of the runtime: discovery through the app's `GET /dapr/config`, runtime-wide
 /// placement, turn-based concurrency, actor state, reminders, timers and idle deactivation.
-public sealed class ActorsFeature : ISidecarFeature, IAsyncDisposable
+public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAsyncDisposable
 {
     /// How often idle actors are looked for; an idle actor goes between its idle timeout and this much later.
     public static readonly TimeSpan IdleScanInterval = TimeSpan.FromMilliseconds(250);
@@ -105,6 +106,19 @@ public sealed class ActorsFeature : ISidecarFeature, IAsyncDisposable
         }
     }
 
+    /// daprd's `/v1.0/metadata` actor fields (pkg/api/http/metadata.go): `actors` (deprecated alias) and
+    /// `actorRuntime{runtimeStatus,activeActors,hostReady,placement}`; counts per type hosted by this instance.
+    public IEnumerable<KeyValuePair<string, object?>> Metadata(Sidecar sidecar)
+    {
+        var active = ActiveActorCounts(sidecar).Select(c => new ActiveActorsCount(c.Key, c.Value)).ToList();
+        if (active.Count > 0)
+        {
+            yield return new("actors", active);
+        }
+
+        yield return new("actorRuntime", new ActorRuntimeMetadata("RUNNING", active.Count > 0 ? active : null, active.Count > 0, "placement: connected"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Reminders.Dispose();
@@ -124,3 +138,11 @@ public sealed class ActorsFeature : ISidecarFeature, IAsyncDisposable
         return string.IsNullOrWhiteSpace(json) ? ActorHostConfig.None : ActorHostConfig.Parse(json);
     }
 }
+
+public sealed record ActiveActorsCount(string Type, int Count);
+
+public sealed record ActorRuntimeMetadata(
+    string RuntimeStatus,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ActiveActorsCount>? ActiveActors,
+    bool HostReady,
+    string Placement);
