@@ -1,8 +1,8 @@
-using DaprOrders.Contracts;
 using DaprOrders.Orders.Api;
 using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults;
+using DaprOrders.ServiceDefaults.Actors;
 
 namespace DaprOrders.Orders;
 
@@ -17,13 +17,8 @@ internal static class OrdersServiceExtensions
         services.AddValidatedOptions<OrdersApiOptions>(OrdersApiOptions.Section);
         services.AddValidatedOptions<ValidationOptions>(ValidationOptions.Section);
 
-        services.AddActors(actors =>
-        {
-            actors.Actors.RegisterActor<OrderValidationActor>(OrderValidationActor.TypeName);
-            // Remoting payloads and actor state as JSON (not DataContract XML), in the contracts' JSON shape.
-            actors.UseJsonSerialization = true;
-            actors.JsonSerializerOptions = ContractsJson.Options;
-        });
+        // JSON remoting and actor state in the contracts' shape, the same on the proxy and the runtime side.
+        services.AddJsonActors(actors => actors.RegisterActor<OrderValidationActor>(OrderValidationActor.TypeName));
         services.AddSingleton<IOrderValidation, ActorOrderValidation>();
 
         services.AddSingleton<OrderViewProjection>();

@@ -1,8 +1,5 @@
-using Dapr.Actors;
-using Dapr.Actors.Client;
-using Dapr.Actors.Runtime;
 using DaprOrders.Contracts;
-using Microsoft.Extensions.Options;
+using DaprOrders.ServiceDefaults.Actors;
 
 namespace DaprOrders.Orders.Validation;
 
@@ -15,7 +12,7 @@ internal interface IOrderValidation
 }
 
 /// <summary>Calls the order's <see cref="OrderValidationActor"/> through the Dapr sidecar.</summary>
-internal sealed class ActorOrderValidation(IActorProxyFactory proxies, IOptions<ActorRuntimeOptions> runtime) : IOrderValidation
+internal sealed class ActorOrderValidation(JsonActorProxies actors) : IOrderValidation
 {
     public Task<SubmitOutcome> SubmitAsync(Order order, CancellationToken cancellationToken) =>
         ActorFor(order.Id).SubmitAsync(order, cancellationToken);
@@ -24,24 +21,5 @@ internal sealed class ActorOrderValidation(IActorProxyFactory proxies, IOptions<
         ActorFor(validation.OrderId).RecordAsync(validation, cancellationToken);
 
     private IOrderValidationActor ActorFor(string orderId) =>
-        proxies.CreateActorProxy<IOrderValidationActor>(new ActorId(orderId), OrderValidationActor.TypeName, ProxyOptions());
-
-    // Remoting must be JSON on both ends (ActorRuntimeOptions.UseJsonSerialization); the sidecar address and
-    // token are the runtime's, as the SDK's default proxy options would have them.
-    private ActorProxyOptions ProxyOptions()
-    {
-        var options = runtime.Value;
-        var proxy = new ActorProxyOptions { UseJsonSerialization = true, JsonSerializerOptions = options.JsonSerializerOptions };
-        if (!string.IsNullOrWhiteSpace(options.HttpEndpoint))
-        {
-            proxy.HttpEndpoint = options.HttpEndpoint;
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.DaprApiToken))
-        {
-            proxy.DaprApiToken = options.DaprApiToken;
-        }
-
-        return proxy;
-    }
+        actors.Create<IOrderValidationActor>(orderId, OrderValidationActor.TypeName);
 }
