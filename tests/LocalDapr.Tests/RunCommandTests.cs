@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DaprOrders.LocalDapr.Tests;
+
+/// `localdapr run -f` as a user runs it: the real executable, a run file, apps as child processes.
+public sealed partial class RunCommandTests : IDisposable
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("localdapr-run-");
+
+    [Fact]
+    public async Task Two_apps_start_and_stop_cleanly_on_sigterm()
+    {
+        var ports = (TestRuntime.FreePort(), TestRuntime.FreePort());
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: first
+                appDirPath: {Path.GetDirectoryName(TestRuntime.TestAppDll)}
+                appPort: {ports.Item1}
+                command: ["dotnet", "{TestRuntime.TestAppDll}"]
+              - appID: second
+                appDirPath: {Path.GetDirectoryName(TestRuntime.TestAppDll)}
+                appPort: {ports.Item2}
+                command: ["dotnet", "{TestRuntime.TestAppDll}"]
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+
+        await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
+
+        var pids = localdapr.Lines.Select(l => PidLine().Match(l)).Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, pids.Count);
+        Assert.Contains(localdapr.Lines, l => l.StartsWith("localdapr: app first-0", StringComparison.Ordinal));
+        Assert.Contains(localdapr.Lines, l => l.StartsWith("localdapr: app second-0", StringComparison.Ordinal));
+        Assert.Contains(localdapr.Lines, l => l.StartsWith("localdapr: mail folder", StringComparison.Ordinal));
+        using (var http = new HttpClient())
+        {
+            foreach (var port in new[] { ports.Item1, ports.Item2 })
+            {
+                using var answer = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/test/recorded/none?timeout=0"), TestContext.Current.CancellationToken);
+                Assert.Equal(System.Net.HttpStatusCode.RequestTimeout, answer.StatusCode);
+            }
+        }
+
+        var exitCode = await localdapr.TerminateAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.All(pids, pid => Assert.False(IsRunning(pid), $"app process {pid} outlived localdapr"));
+        Assert.Contains(localdapr.Lines, l => l.StartsWith("== APP - first-0 == ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task App_that_fails_to_start_is_reported_with_its_output_and_nothing_is_left_running()
+    {
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: broken
+                appDirPath: .
+                appPort: {TestRuntime.FreePort()}
+                command: ["sh", "-c", "echo missing-connection-string >&2; exit 4"]
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+
+        var exitCode = await localdapr.ExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(localdapr.Lines, l => l.Contains("broken-0 exited with code 4", StringComparison.Ordinal));
+        Assert.Contains(localdapr.Lines, l => l.Contains("missing-connection-string", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_component_type_stops_the_run_naming_file_and_field()
+    {
+        Directory.CreateDirectory(Path.Combine(folder.FullName, "components"));
+        File.WriteAllText(Path.Combine(folder.FullName, "components", "lock.yaml"),
+            "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: lock\nspec:\n  type: lock.redis\n  version: v1\n");
+        var runFile = WriteRunFile("version: 1\ncommon:\n  resourcesPath: ./components\napps:\n  - appID: a\n    appDirPath: .\n    command: [\"true\"]\n");
+        using var localdapr = CommandLine.Start(runFile);
+
+        var exitCode = await localdapr.ExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(localdapr.Lines, l => l.Contains("lock.yaml:6: spec.type: unknown component type 'lock.redis'", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    [GeneratedRegex(@"^localdapr: app \S+ \(pid (\d+)\)")]
+    private static partial Regex PidLine();
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private string WriteRunFile(string yaml)
+    {
+        var components = Path.Combine(folder.FullName, "components");
+        if (!Directory.Exists(components))
+        {
+            Directory.CreateDirectory(components);
+            File.WriteAllText(Path.Combine(components, "state.yaml"), TestRuntime.StateStoreYaml);
+        }
+
+        var path = Path.Combine(folder.FullName, "dapr.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// `dotnet localdapr.dll run -f ...` with its output collected line by line.
+    private sealed class CommandLine : IDisposable
+    {
+        private readonly Process process;
+        private readonly List<string> lines = [];
+        private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> waiters = [];
+
+        private CommandLine(Process process) => this.process = process;
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (lines)
+                {
+                    return [.. lines];
+                }
+            }
+        }
+
+        public static CommandLine Start(string runFile)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { TestRuntime.LocalDaprDll, "run", "-f", runFile, "--app-ready-timeout", "60" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var commandLine = new CommandLine(new Process { StartInfo = start });
+            commandLine.process.OutputDataReceived += (_, e) => commandLine.OnLine(e.Data);
+            commandLine.process.ErrorDataReceived += (_, e) => commandLine.OnLine(e.Data);
+            commandLine.process.Start();
+            commandLine.process.BeginOutputReadLine();
+            commandLine.process.BeginErrorReadLine();
+            return commandLine;
+        }
+
+        public async Task WaitForLineAsync(Func<string, bool> match)
+        {
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (lines)
+            {
+                if (lines.Exists(l => match(l)))
+                {
+                    return;
+                }
+
+                waiters.Add((match, seen));
+            }
+
+            var exited = process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var first = await Task.WhenAny(seen.Task, exited).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
+            Assert.True(first == seen.Task, "localdapr exited early:" + Environment.NewLine + string.Join(Environment.NewLine, Lines));
+        }
+
+        /// SIGTERM, as a service manager or Ctrl-C would stop it; returns the exit code.
+        public async Task<int> TerminateAsync()
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            return await ExitAsync();
+        }
+
+        public async Task<int> ExitAsync()
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
+            process.WaitForExit(); // drains the redirected output
+            return process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
+        }
+
+        private void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(line);
+                foreach (var waiter in waiters.Where(w => w.Match(line)).ToList())
+                {
+                    waiter.Seen.TrySetResult();
+                    waiters.Remove(waiter);
+                }
+            }
+        }
+    }
+}

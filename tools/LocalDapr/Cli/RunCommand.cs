@@ -1,0 +1,114 @@
+using System.CommandLine;
+using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Hosting;
+
+namespace DaprOrders.LocalDapr.Cli;
+
+/// `localdapr run -f dapr.yaml`: loads the run file and the components, starts a sidecar and the app for each
+/// entry, prints where everything listens, and stops everything (process trees included) on Ctrl-C or SIGTERM.
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var runFile = new Option<FileInfo>("--run-file", "-f") { Description = "Multi-app run file (dapr.yaml), as for `dapr run -f`.", Required = true };
+        var mailFolder = new Option<DirectoryInfo?>("--mail-folder") { Description = "Where bindings.smtp writes .eml files (default: <run file dir>/.localdapr/mail)." };
+        var smtp = new Option<bool>("--smtp") { Description = "Deliver mail to each smtp component's host/port instead of writing .eml files." };
+        var daprApiToken = new Option<string?>("--dapr-api-token") { Description = "API token every sidecar requires (default: this process's DAPR_API_TOKEN; an app's env DAPR_API_TOKEN wins)." };
+        var appApiToken = new Option<string?>("--app-api-token") { Description = "Token sidecars send their apps (default: this process's APP_API_TOKEN; an app's env APP_API_TOKEN wins)." };
+        var readyTimeout = new Option<int>("--app-ready-timeout") { Description = "Seconds an app may take to open its port.", DefaultValueFactory = _ => 120 };
+
+        var command = new Command("run", "Run the apps of a multi-app run file on local Dapr sidecars.")
+        {
+            runFile, mailFolder, smtp, daprApiToken, appApiToken, readyTimeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(runFile)!;
+            RunFile run;
+            LocalDaprRuntime runtime;
+            try
+            {
+                run = RunFile.Load(file.FullName);
+                var options = new LocalDaprOptions
+                {
+                    ResourcesPaths = run.ResourcesPaths,
+                    MailFolder = parse.GetValue(mailFolder)?.FullName ?? Path.Combine(file.DirectoryName!, ".localdapr", "mail"),
+                    DeliverMailOverSmtp = parse.GetValue(smtp),
+                    DaprApiToken = parse.GetValue(daprApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")),
+                    AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")),
+                    AppReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
+                };
+                runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
+            }
+            catch (ResourceException e)
+            {
+                await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
+                return 2;
+            }
+
+            await using (runtime)
+            {
+                return await RunAsync(runtime, run, cancellationToken);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(LocalDaprRuntime runtime, RunFile run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var spec in run.Apps)
+            {
+                var instance = await runtime.StartAppAsync(spec, cancellationToken);
+                Console.WriteLine(
+                    $"localdapr: app {instance.InstanceName} (pid {runtime.ProcessIdOf(instance)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) " +
+                    $"on port {instance.AppPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}; " +
+                    $"Dapr HTTP 127.0.0.1:{instance.HttpPort}, gRPC 127.0.0.1:{instance.GrpcPort}");
+            }
+        }
+        catch (AppStartException e)
+        {
+            await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.WriteLine("localdapr: stopping");
+            return 130;
+        }
+
+        foreach (var line in runtime.DescribeEndpoints())
+        {
+            Console.WriteLine($"localdapr: {line}");
+        }
+
+        Console.WriteLine($"localdapr: mail folder {runtime.MailFolder}");
+        Console.WriteLine($"localdapr: {run.Apps.Count} app instance(s) running; Ctrl-C stops everything");
+
+        // Runs until Ctrl-C/SIGTERM; an app exiting by itself is reported but leaves the others running, as dapr run.
+        _ = runtime.Instances
+            .Where(i => runtime.ProcessIdOf(i) is not null)
+            .Select(async i =>
+            {
+                var code = await runtime.ExitOf(i);
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"localdapr: app {i.InstanceName} exited with code {code}");
+                }
+            })
+            .ToList();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Console.WriteLine("localdapr: stopping");
+        return 0;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
