@@ -1,0 +1,68 @@
+using Dapr.Actors;
+using Dapr.Actors.Runtime;
+using DaprOrders.Contracts;
+using DaprOrders.ServiceDefaults.Publishing;
+using DaprOrders.TestDoubles;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DaprOrders.Fraud.Tests;
+
+/// <summary>
+/// The fraud service in memory: a recording publisher, a manual clock, and real <see cref="CustomerSpendActor"/>s on
+/// the Dapr actor test host instead of the sidecar. Production environment.
+/// </summary>
+internal sealed class FraudApplication : WebApplicationFactory<Program>
+{
+    public RecordingEventPublisher Publisher { get; } = new();
+
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IEventPublisher>(Publisher);
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IFraudCheck, InProcessFraudCheck>();
+        });
+    }
+}
+
+/// <summary>Runs the customers' actors in process, one call at a time as Dapr's turn-based access does.</summary>
+internal sealed class InProcessFraudCheck(TimeProvider time, IOptions<FraudOptions> options) : IFraudCheck, IDisposable
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Dictionary<string, InMemoryActorStateManager> _states = [];
+
+    public async Task<OrderValidation> CheckAsync(Order order, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_states.TryGetValue(order.CustomerId, out var state))
+            {
+                _states[order.CustomerId] = state = new InMemoryActorStateManager();
+            }
+
+            // A failed turn leaves no unsaved changes behind, as in the real runtime.
+            state.Restart();
+            var host = ActorHost.CreateForTest<CustomerSpendActor>(new ActorTestOptions
+            {
+                ActorId = new ActorId(order.CustomerId),
+                JsonSerializerOptions = ContractsJson.Options,
+            });
+            return await new CustomerSpendActor(host, time, options, state).CheckAsync(order, cancellationToken);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    public void Dispose() => _turn.Dispose();
+}
