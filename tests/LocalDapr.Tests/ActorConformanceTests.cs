@@ -85,7 +85,7 @@ public sealed class ActorConformanceTests
 
         await Proxy(app.Instance, Counter, id).InvokeMethodAsync("StartReminderAsync", new ReminderSpec("once", "hello reminder", TimeSpan.FromMilliseconds(100), Once), Ct);
 
-        var fired = Assert.Single(await app.WaitForRecordedAsync($"actor/{id}/reminder/once"));
+        var fired = Assert.Single(await app.WaitForRecordedAsync($"actor.{id}.reminder.once"));
         Assert.Equal("hello reminder", fired!["data"]!.GetValue<string>());
     }
 
@@ -114,15 +114,15 @@ public sealed class ActorConformanceTests
         var actor = Proxy(app.Instance, Counter, id);
 
         await actor.InvokeMethodAsync("StartReminderAsync", new ReminderSpec("tick", "t", TimeSpan.Zero, TimeSpan.FromMilliseconds(200)), Ct);
-        await app.WaitForRecordedAsync($"actor/{id}/reminder/tick", 3);
+        await app.WaitForRecordedAsync($"actor.{id}.reminder.tick", 3);
         await actor.InvokeMethodAsync("StopReminderAsync", "tick", Ct);
-        var ticksAtStop = (await app.WaitForRecordedAsync($"actor/{id}/reminder/tick", 0)).Count;
+        var ticksAtStop = (await app.WaitForRecordedAsync($"actor.{id}.reminder.tick", 0)).Count;
 
         // A marker five periods later: had "tick" kept going, about five more ticks would be recorded by then.
         await actor.InvokeMethodAsync("StartReminderAsync", new ReminderSpec("marker", "m", TimeSpan.FromSeconds(1), Once), Ct);
-        await app.WaitForRecordedAsync($"actor/{id}/reminder/marker");
+        await app.WaitForRecordedAsync($"actor.{id}.reminder.marker");
 
-        var ticks = (await app.WaitForRecordedAsync($"actor/{id}/reminder/tick", 0)).Count;
+        var ticks = (await app.WaitForRecordedAsync($"actor.{id}.reminder.tick", 0)).Count;
         Assert.InRange(ticks, 3, ticksAtStop + 1); // one fire may have queued behind the unregistering turn
         using var sidecar = TestRuntime.SidecarHttp(app.Instance);
         using var gone = await sidecar.GetAsync(new Uri($"v1.0/actors/{Counter}/{id}/reminders/tick", UriKind.Relative), Ct);
@@ -138,7 +138,7 @@ public sealed class ActorConformanceTests
 
         await Proxy(app.Instance, Counter, id).InvokeMethodAsync("StartTimerAsync", new TimerSpec("tm", "timer data", TimeSpan.FromMilliseconds(50), Once), Ct);
 
-        var fired = Assert.Single(await app.WaitForRecordedAsync($"actor/{id}/timer"));
+        var fired = Assert.Single(await app.WaitForRecordedAsync($"actor.{id}.timer"));
         Assert.Equal("timer data", fired!["data"]!.GetValue<string>());
     }
 
@@ -152,10 +152,10 @@ public sealed class ActorConformanceTests
         await actor.InvokeMethodAsync<int>("IncrementSlowlyAsync", Ct);
         await actor.InvokeMethodAsync<int>("IncrementSlowlyAsync", Ct);
 
-        await app.WaitForRecordedAsync($"actor/{id}/deactivated");
+        await app.WaitForRecordedAsync($"actor.{id}.deactivated");
 
         Assert.Equal(3, await actor.InvokeMethodAsync<int>("IncrementSlowlyAsync", Ct));
-        Assert.Equal(2, (await app.WaitForRecordedAsync($"actor/{id}/activated", 2)).Count);
+        Assert.Equal(2, (await app.WaitForRecordedAsync($"actor.{id}.activated", 2)).Count);
     }
 
     [Fact]
