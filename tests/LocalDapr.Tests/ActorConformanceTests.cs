@@ -90,6 +90,22 @@ public sealed class ActorConformanceTests
     }
 
     [Fact]
+    public async Task Reminder_survives_a_restart_of_its_app()
+    {
+        await using var runtime = await StartRuntimeAsync();
+        using var app = await runtime.StartTestAppAsync("actors-reminder-restart");
+        var id = NewId();
+        await Proxy(app.Instance, Counter, id).InvokeMethodAsync("StartReminderAsync", new ReminderSpec("after-restart", "still here", TimeSpan.FromSeconds(2), Once), Ct);
+
+        // Reminders live in the runtime, not in the app: the fire waits for a host of the type to be back.
+        await runtime.Runtime.StopAppAsync(app.Instance, AppStopMode.Graceful, Ct);
+        await runtime.Runtime.RestartAppAsync(app.Instance, Ct);
+
+        var fired = Assert.Single(await app.WaitForRecordedAsync($"actor.{id}.reminder.after-restart"));
+        Assert.Equal("still here", fired!["data"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Registered_reminder_reads_back_through_the_sdk_and_the_http_api()
     {
         await using var runtime = await StartRuntimeAsync();
