@@ -34,8 +34,11 @@ public static class StateTestEndpoints
 
         endpoints.MapPost("/test/bindings/{name}/mail", async (string name, MailRequest mail, DaprClient dapr, CancellationToken cancellationToken) =>
         {
-            var metadata = new Dictionary<string, string> { ["subject"] = mail.Subject, ["emailTo"] = mail.To };
-            await dapr.InvokeBindingAsync(name, "create", mail.Body, metadata, cancellationToken);
+            // Raw bytes: the typed overload would JSON-encode the body (quotes, \u003C escapes) and daprd passes that on.
+            var request = new BindingRequest(name, "create") { Data = System.Text.Encoding.UTF8.GetBytes(mail.Body) };
+            request.Metadata["subject"] = mail.Subject;
+            request.Metadata["emailTo"] = mail.To;
+            await dapr.InvokeBindingAsync(request, cancellationToken);
             return TypedResults.NoContent();
         });
 

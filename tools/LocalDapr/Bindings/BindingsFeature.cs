@@ -35,9 +35,8 @@ public sealed class BindingsFeature : ISidecarFeature
                 return SidecarApi.Error(400, "ERR_MALFORMED_REQUEST", e.Message);
             }
 
-            // `data` is JSON: a JSON string is passed on as its text, anything else as its JSON text.
-            var data = request?.Data is { ValueKind: JsonValueKind.String } text ? Encoding.UTF8.GetBytes(text.GetString()!)
-                : request?.Data is { } json ? JsonSerializer.SerializeToUtf8Bytes(json) : [];
+            // daprd json.Marshals `data`: the binding gets its JSON text, a string included (with its quotes).
+            var data = request?.Data is { } json ? JsonSerializer.SerializeToUtf8Bytes(json) : Encoding.UTF8.GetBytes("null");
             try
             {
                 await InvokeAsync(sidecar, name, request?.Operation ?? "", data, request?.Metadata ?? [], context.RequestAborted);
