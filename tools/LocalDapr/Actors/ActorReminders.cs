@@ -109,7 +109,8 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
                 reminder.Actor,
                 reentrancyId: null,
                 Timeout.InfiniteTimeSpan,
-                (activation, ct) => ActorAppCalls.RemindAsync(activation.Host, reminder.Actor, reminder.Name, body, ct),
+                // Deleting the reminder stops its waiting, not a callback the app is already running.
+                (activation, _) => ActorAppCalls.RemindAsync(activation.Host, reminder.Actor, reminder.Name, body, runtime.Stopping),
                 cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

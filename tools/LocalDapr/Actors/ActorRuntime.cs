@@ -17,6 +17,9 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
 
     public TimeProvider Time => time;
 
+    /// Ends when the runtime stops.
+    public CancellationToken Stopping => stopping.Token;
+
     /// Starts the idle scan. It runs every <paramref name="scanInterval"/>; daprd's own scan is finer-grained, so
     /// an idle actor here is deactivated between its idle timeout and the timeout plus one interval.
     public void Start(TimeSpan scanInterval) => idleLoop ??= ScanIdleActorsAsync(scanInterval, stopping.Token);

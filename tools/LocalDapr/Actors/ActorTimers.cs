@@ -18,7 +18,8 @@ public sealed class ActorTimers(ActorRuntime runtime, ILogger logger)
             for (var fires = 1; ; fires++)
             {
                 await Clock.WaitUntilAsync(runtime.Time, due, token);
-                var alive = await runtime.RunTurnOnAsync(activation, ct => FireAsync(activation, name, body, ct), token);
+                // Deleting the timer stops its waiting, not a callback the app is already running.
+                var alive = await runtime.RunTurnOnAsync(activation, _ => FireAsync(activation, name, body, runtime.Stopping), token);
                 if (!alive)
                 {
                     return;
