@@ -109,6 +109,25 @@ public sealed class AppHostingTests
     }
 
     [Fact]
+    public async Task App_killed_from_outside_is_noticed_and_restarts()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        using var app = await runtime.StartTestAppAsync("crash-app");
+        (await app.Http.PutAsJsonAsync("test/state/statestore/k", "kept", Ct)).EnsureSuccessStatusCode();
+        var exited = runtime.Runtime.ExitOf(app.Instance);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", runtime.Runtime.ProcessIdOf(app.Instance)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(Ct);
+        }
+
+        Assert.Equal(137, await exited.WaitAsync(TestRuntime.Timeout, Ct));
+        await runtime.Runtime.RestartAppAsync(app.Instance, Ct);
+
+        Assert.Equal("kept", (await app.Http.GetFromJsonAsync<JsonElement>("test/state/statestore/k", Ct)).GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task Disposing_the_runtime_stops_the_app_process()
     {
         var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));

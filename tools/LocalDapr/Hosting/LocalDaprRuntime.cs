@@ -85,8 +85,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     private async Task StopAsync(Slot slot, AppStopMode mode, CancellationToken cancellationToken)
     {
-        var process = slot.Process;
-        slot.Process = null;
+        var process = slot.TakeProcess();
         var wasReady = slot.Host.Status.AppReady;
         slot.Host.Status.AppReady = false;
 
@@ -117,6 +116,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     public async Task<AppInstance> RestartAppAsync(AppInstance instance, CancellationToken cancellationToken)
     {
         var slot = SlotOf(instance);
+        if (slot.Process is { Exited.IsCompleted: true })
+        {
+            await slot.CrashWatch; // it exited by itself: let the features finish letting go first
+        }
+
         if (slot.Process is not null)
         {
             throw new InvalidOperationException($"App {instance.InstanceName} is running.");
@@ -134,10 +138,10 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     /// Completes when the app's process exits (by itself or stopped) with its exit code.
     public Task<int> ExitOf(AppInstance instance) =>
-        SlotOf(instance).Process?.Exited ?? throw new InvalidOperationException($"App {instance.InstanceName} has no process.");
+        SlotOf(instance).LastProcess?.Exited ?? throw new InvalidOperationException($"App {instance.InstanceName} has no process.");
 
     /// The last lines the app wrote.
-    public string RecentOutputOf(AppInstance instance) => SlotOf(instance).Process?.RecentOutput ?? "";
+    public string RecentOutputOf(AppInstance instance) => SlotOf(instance).LastProcess?.RecentOutput ?? "";
 
     /// Lines about where the features listen (e.g. Kafka bootstrap servers).
     public IEnumerable<string> DescribeEndpoints() =>
@@ -190,7 +194,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
         {
             logger.LogWarning("Stopping {Instance} did not finish cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
-            if (slot.Process is { } process)
+            if (slot.TakeProcess() is { } process)
             {
                 await process.KillAsync();
             }
@@ -203,23 +207,48 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         if (slot.Spec.Command.Count > 0)
         {
             var process = AppProcess.Start(slot.Spec, instance, context.Options.AppOutput);
-            slot.Process = process;
+            slot.SetProcess(process);
             try
             {
                 await process.WaitForPortAsync(instance, context.Options.AppReadyTimeout, cancellationToken);
             }
             catch
             {
-                slot.Process = null;
+                slot.TakeProcess();
                 await process.KillAsync();
                 throw;
             }
+
+            slot.CrashWatch = WatchForCrashAsync(slot, process);
         }
 
         slot.Host.Status.AppReady = true;
         foreach (var feature in Features)
         {
             await feature.AppReadyAsync(slot.Sidecar, cancellationToken);
+        }
+    }
+
+    /// An app that exits by itself (a crash, or killed from outside) is noticed as daprd notices its app channel
+    /// closing: health turns 500 and the features let go of it. It can be restarted with <see cref="RestartAppAsync"/>.
+    private async Task WatchForCrashAsync(Slot slot, AppProcess process)
+    {
+        var code = await process.Exited;
+        if (!slot.TakeProcess(process))
+        {
+            return; // stopped through the runtime, which notifies the features itself
+        }
+
+        slot.Host.Status.AppReady = false;
+        logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
+        try
+        {
+            using var timeout = new CancellationTokenSource(context.Options.AppStopTimeout * 2);
+            await NotifyStoppedAsync(slot, timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or InvalidOperationException)
+        {
+            logger.LogWarning("Features did not let go of {Instance} cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
         }
     }
 
@@ -248,6 +277,26 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         public Sidecar Sidecar => Host.Sidecar;
 
-        public AppProcess? Process { get; set; }
+        private AppProcess? process;
+
+        public Task CrashWatch { get; set; } = Task.CompletedTask;
+
+        /// The running process, if any.
+        public AppProcess? Process => Volatile.Read(ref process);
+
+        /// The most recent process, running or not (its exit code and output stay readable).
+        public AppProcess? LastProcess { get; private set; }
+
+        public void SetProcess(AppProcess started)
+        {
+            LastProcess = started;
+            Volatile.Write(ref process, started);
+        }
+
+        /// Takes the running process away (whoever takes it stops it or reports its end); null if none.
+        public AppProcess? TakeProcess() => Interlocked.Exchange(ref process, null);
+
+        /// Takes <paramref name="expected"/> if it is still the running process.
+        public bool TakeProcess(AppProcess expected) => Interlocked.CompareExchange(ref process, null, expected) == expected;
     }
 }
