@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Authentication;
 using System.Text.Json;
 using Dapr;
 using Dapr.Actors;
@@ -193,6 +194,27 @@ public sealed class ActorConformanceTests
     }
 
     [Fact]
+    public async Task Actors_work_behind_api_tokens()
+    {
+        await using var runtime = await StartRuntimeAsync();
+        using var app = await runtime.StartTestAppAsync("actors-tokens", spec => spec with { DaprApiToken = "dapr-secret", AppApiToken = "app-secret" });
+        var id = NewId();
+        var actor = Proxy(app.Instance, Counter, id, "dapr-secret");
+
+        // The app's SDK reaches its sidecar with DAPR_API_TOKEN (state, reminders); the sidecar sends APP_API_TOKEN.
+        Assert.Equal(1, await actor.InvokeMethodAsync<int>("IncrementSlowlyAsync", Ct));
+        await actor.InvokeMethodAsync("StartReminderAsync", new ReminderSpec("tokens", "ok", TimeSpan.Zero, Once), Ct);
+        Assert.Single(await app.WaitForRecordedAsync($"actor.{id}.reminder.tokens"));
+        var actorCalls = (await app.WaitForRecordedAsync("requests"))
+            .Where(r => r!["path"]!.GetValue<string>().StartsWith("/actors/", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(actorCalls);
+        Assert.All(actorCalls, r => Assert.Equal("app-secret", r!["daprApiToken"]?.GetValue<string>()));
+
+        await Assert.ThrowsAsync<AuthenticationException>(() => Proxy(app.Instance, Counter, id).InvokeMethodAsync<int>("GetCountAsync", Ct));
+    }
+
+    [Fact]
     public async Task Unknown_actor_type_fails_as_daprd_does()
     {
         await using var runtime = await StartRuntimeAsync();
@@ -283,11 +305,12 @@ public sealed class ActorConformanceTests
 
     private static Task<TestRuntime> StartRuntimeAsync() => TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
 
-    private static ActorProxy Proxy(AppInstance sidecar, string actorType, string actorId) =>
+    private static ActorProxy Proxy(AppInstance sidecar, string actorType, string actorId, string? apiToken = null) =>
         ActorProxy.Create(new ActorId(actorId), actorType, new ActorProxyOptions
         {
             HttpEndpoint = $"http://127.0.0.1:{sidecar.HttpPort}/",
             RequestTimeout = TestRuntime.Timeout,
+            DaprApiToken = apiToken,
         });
 
     private static string NewId() => Guid.NewGuid().ToString("N");
