@@ -128,6 +128,45 @@ public sealed class AppHostingTests
     }
 
     [Fact]
+    public async Task Instances_of_one_app_id_get_their_own_sidecars()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
+        var first = await runtime.StartSidecarAsync("scaled");
+        var second = await runtime.StartSidecarAsync("scaled");
+
+        Assert.Equal(("scaled-0", "scaled-1"), (first.InstanceName, second.InstanceName));
+        Assert.Equal(4, new[] { first.HttpPort, first.GrpcPort, second.HttpPort, second.GrpcPort }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Stopping_an_app_kills_its_whole_process_tree_even_when_it_ignores_sigterm()
+    {
+        await using var runtime = await TestRuntime.StartAsync(
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            {
+                ResourcesPaths = options.ResourcesPaths,
+                MailFolder = options.MailFolder,
+                AppOutput = options.AppOutput,
+                LoggerFactory = options.LoggerFactory,
+                AppReadyTimeout = options.AppReadyTimeout,
+                AppStopTimeout = TimeSpan.FromSeconds(2),
+            });
+        var childPidFile = Path.Combine(runtime.Folder, "child.pid");
+        var spec = TestRuntime.TestAppSpec("tree-app") with
+        {
+            // A wrapper that ignores SIGTERM and leaves a grandchild, as `dotnet run` and shell scripts do.
+            Command = ["sh", "-c", $"trap '' TERM; sleep 300 & echo $! > '{childPidFile}'; dotnet '{TestRuntime.TestAppDll}'"],
+        };
+        var instance = await runtime.Runtime.StartAppAsync(spec, Ct);
+        var childPid = int.Parse(await File.ReadAllTextAsync(childPidFile, Ct), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(IsRunning(childPid));
+
+        await runtime.Runtime.StopAppAsync(instance, AppStopMode.Graceful, Ct);
+
+        Assert.False(IsRunning(childPid), "the grandchild outlived its app");
+    }
+
+    [Fact]
     public async Task Disposing_the_runtime_stops_the_app_process()
     {
         var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));
@@ -138,5 +177,18 @@ public sealed class AppHostingTests
 
         await exited.WaitAsync(TestRuntime.Timeout, Ct);
         await Assert.ThrowsAsync<HttpRequestException>(() => app.Http.GetAsync(new Uri("test/recorded/requests?timeout=0", UriKind.Relative), Ct));
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

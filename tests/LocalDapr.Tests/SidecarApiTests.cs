@@ -44,6 +44,20 @@ public sealed class SidecarApiTests
     }
 
     [Fact]
+    public async Task Sdk_reads_and_sets_metadata_over_grpc()
+    {
+        await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml), ("mail.yaml", TestRuntime.MailYaml));
+        using var dapr = TestRuntime.ClientFor(await runtime.StartSidecarAsync("grpc-meta-app"));
+
+        await dapr.SetMetadataAsync("owner", "core", Ct);
+        var metadata = await dapr.GetMetadataAsync(Ct);
+
+        Assert.Equal("grpc-meta-app", metadata.Id);
+        Assert.Equal(["email", "statestore"], metadata.Components.Select(c => c.Name).Order());
+        Assert.Equal("core", metadata.Extended["owner"]);
+    }
+
+    [Fact]
     public async Task Calls_without_the_api_token_are_refused_on_http_and_grpc()
     {
         await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));

@@ -175,9 +175,17 @@ internal sealed class AppProcess
             alive.AddRange(ProcessTree.Of(process.Id));
         }
 
-        ProcessTree.Kill(alive.Distinct());
+        var killed = alive.Distinct().ToList();
+        ProcessTree.Kill(killed);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await Exited.WaitAsync(timeout.Token);
+
+        // Grandchildren are not our children: nothing signals their end, so look until they are gone.
+        while (killed.Exists(ProcessTree.IsAlive) && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
         process.Dispose();
     }
 

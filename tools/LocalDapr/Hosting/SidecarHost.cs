@@ -52,6 +52,7 @@ internal sealed class SidecarHost : IAsyncDisposable
         builder.Services.AddSingleton(status);
 
         var methods = new DaprGrpcMethods();
+        SidecarGrpcApi.Map(methods, runtime.Resources);
         foreach (var feature in features)
         {
             feature.MapGrpc(methods);
