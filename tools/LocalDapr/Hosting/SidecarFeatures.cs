@@ -1,5 +1,6 @@
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Bindings;
+using DaprOrders.LocalDapr.PubSub;
 using DaprOrders.LocalDapr.State;
 
 namespace DaprOrders.LocalDapr.Hosting;
@@ -12,5 +13,6 @@ public static class SidecarFeatures
         new StateFeature(runtime.StateStores),
         new BindingsFeature(runtime),
         new ActorsFeature(runtime.StateStores.ActorStateStore, runtime.Time, runtime.Loggers),
+        new PubSubFeature(runtime.Resources, runtime.Time, runtime.Loggers),
     ];
 }

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using DaprOrders.LocalDapr.PubSub;
+
+namespace DaprOrders.LocalDapr.Tests;
+
+/// Components for the pub/sub tests, and helpers. Names match what tests/LocalDapr.TestApp/PubSubTestEndpoints.cs
+/// subscribes to (PubSubTestTopics there).
+public static class PubSubTestResources
+{
+    public const string PubSubName = "pubsub";
+    public const string BroadcastPubSub = "pubsub-broadcast";
+    public const string Events = "events";
+    public const string Envelopes = "envelopes";
+    public const string Ordered = "ordered";
+    public const string Broadcast = "broadcast";
+    public const string Flaky = "flaky";
+    public const string FlakyNoDeadLetter = "flaky-no-dead-letter";
+    public const string DeadLetter = "dead-letter";
+    public const string Slow = "slow";
+    public const string Routed = "routed";
+
+    /// pubsub.kafka reading from the oldest offset, with a short consume-retry back-off to keep tests fast.
+    public static (string File, string Yaml) Kafka(string extraMetadata = "", string name = PubSubName) => ($"{name}.yaml", $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: {name}
+        spec:
+          type: pubsub.kafka
+          version: v1
+          metadata:
+            - name: brokers
+              value: "localhost:9092"
+            - name: initialOffset
+              value: oldest
+            - name: backOffDuration
+              value: 50ms
+        {extraMetadata}
+        """);
+
+    /// One group per instance starting at the newest offset: every instance sees every later message.
+    public static (string File, string Yaml) Broadcasting => ($"{BroadcastPubSub}.yaml", $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: {BroadcastPubSub}
+        spec:
+          type: pubsub.kafka
+          version: v1
+          metadata:
+            - name: brokers
+              value: "localhost:9092"
+            - name: consumerID
+              value: "{"{uuid}"}"
+            - name: initialOffset
+              value: newest
+        """);
+
+    /// Inbound deliveries of `pubsub` retried twice, 20 ms apart, before the dead-letter topic.
+    public static (string File, string Yaml) Resiliency => ("resiliency.yaml", """
+        apiVersion: dapr.io/v1alpha1
+        kind: Resiliency
+        metadata:
+          name: test-resiliency
+        spec:
+          policies:
+            retries:
+              twice:
+                policy: constant
+                duration: 20ms
+                maxRetries: 2
+          targets:
+            components:
+              pubsub:
+                inbound:
+                  retry: twice
+        """);
+
+    /// What an app recorded so far in a stream (no waiting).
+    public static async Task<IReadOnlyList<JsonNode?>> SnapshotAsync(TestApp app, string stream)
+    {
+        using var response = await app.Http.GetAsync(new Uri($"test/recorded/{stream}?count={int.MaxValue}&timeout=0", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.RequestTimeout, $"recorded/{stream}: {response.StatusCode}");
+        return await response.Content.ReadFromJsonAsync<List<JsonNode?>>(TestContext.Current.CancellationToken) ?? [];
+    }
+
+    /// Polls several apps until together they recorded <paramref name="count"/> entries in a stream: nothing else
+    /// tells when messages split over instances have all arrived.
+    public static async Task<IReadOnlyList<IReadOnlyList<JsonNode?>>> WaitForTotalAsync(IReadOnlyList<TestApp> apps, string stream, int count)
+    {
+        var deadline = DateTime.UtcNow + TestRuntime.Timeout;
+        while (true)
+        {
+            var snapshots = new List<IReadOnlyList<JsonNode?>>();
+            foreach (var app in apps)
+            {
+                snapshots.Add(await SnapshotAsync(app, stream));
+            }
+
+            var total = snapshots.Sum(s => s.Count);
+            if (total >= count || DateTime.UtcNow > deadline)
+            {
+                Assert.True(total >= count, $"The apps recorded {total} of {count} entries in '{stream}'.");
+                return snapshots;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static PubSubFeature PubSubOf(TestRuntime runtime) => runtime.Runtime.Features.OfType<PubSubFeature>().Single();
+}

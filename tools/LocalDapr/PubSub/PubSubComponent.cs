@@ -1,0 +1,60 @@
+using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Hosting;
+
+namespace DaprOrders.LocalDapr.PubSub;
+
+/// A `pubsub.kafka` component as the runtime runs it: its topic scopes, how it names consumer groups, where a new
+/// group starts reading, and its own consume retry (components-contrib common/component/kafka metadata.go).
+public sealed class PubSubComponent
+{
+    public PubSubComponent(ComponentDefinition definition)
+    {
+        Definition = definition;
+        Scopes = new TopicScopes(definition.Metadata);
+        var where = $"{definition.SourceFile}: component '{definition.Name}'";
+        InitialOffset = (Metadata("initialOffset") ?? "newest") switch
+        {
+            "newest" => Confluent.Kafka.AutoOffsetReset.Latest,
+            "oldest" => Confluent.Kafka.AutoOffsetReset.Earliest,
+            var other => throw new FormatException($"{where}: initialOffset '{other}' is neither oldest nor newest"),
+        };
+        ConsumeRetryEnabled = !bool.TryParse(Metadata("consumeRetryEnabled"), out var retry) || retry;
+        ConsumeRetry = RetryPolicy.Decode(definition.Metadata, "backOff", where);
+    }
+
+    public ComponentDefinition Definition { get; }
+
+    public string Name => Definition.Name;
+
+    public TopicScopes Scopes { get; }
+
+    /// Where a consumer group without committed offsets starts; Dapr's default is the newest offset.
+    public Confluent.Kafka.AutoOffsetReset InitialOffset { get; }
+
+    /// pubsub.kafka retries a message the app failed (after the resiliency policy and without a dead-letter topic)
+    /// with its `backOff*` policy, blocking the partition meanwhile; on by default.
+    public bool ConsumeRetryEnabled { get; }
+
+    public RetryPolicy ConsumeRetry { get; }
+
+    public bool IsVisibleTo(string appId) => Definition.IsVisibleTo(appId);
+
+    /// The consumer group: `consumerGroup`, else `consumerID`, else the app id (daprd sets consumerID to the app id),
+    /// with daprd's templates replaced: {appID}, {podName} (the instance name), {namespace} and {uuid} (one per
+    /// component per sidecar, so each instance gets a group of its own).
+    public string ConsumerGroupFor(AppInstance instance, Guid sidecarUuid)
+    {
+        var template = Metadata("consumerGroup") ?? Metadata("consumerID") ?? instance.AppId;
+        return template
+            .Replace("{appID}", instance.AppId, StringComparison.Ordinal)
+            .Replace("{podName}", instance.InstanceName, StringComparison.Ordinal)
+            .Replace("{namespace}", Namespace, StringComparison.Ordinal)
+            .Replace("{uuid}", sidecarUuid.ToString(), StringComparison.Ordinal);
+    }
+
+    /// Self-hosted daprd runs in the namespace of the NAMESPACE variable, "default" without it.
+    private static string Namespace => Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } ns ? ns : "default";
+
+    private string? Metadata(string name) =>
+        Definition.Metadata.FirstOrDefault(m => string.Equals(m.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;
+}
