@@ -37,8 +37,14 @@ public static class AppIds
     /// <summary>Email and enriched-order routing.</summary>
     public const string Email = "email";
 
+    /// <summary>The orders grid page: a materialized view of orders joined with payments and customers.</summary>
+    public const string Grid = "grid";
+
+    /// <summary>The loaders CLI's sidecar: the only publisher of customers, payments and warehouse stock.</summary>
+    public const string Loader = "loader";
+
     /// <summary>All app ids, for checks that names agree across code, components and charts.</summary>
-    public static IReadOnlyList<string> All { get; } = [Orders, OrderDetails, Fraud, Inventory, Email];
+    public static IReadOnlyList<string> All { get; } = [Orders, OrderDetails, Fraud, Inventory, Email, Grid, Loader];
 }
 
 /// <summary>Publish metadata keys Dapr understands.</summary>
