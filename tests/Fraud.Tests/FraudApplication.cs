@@ -1,5 +1,3 @@
-using Dapr.Actors;
-using Dapr.Actors.Runtime;
 using DaprOrders.Contracts;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.TestDoubles;
@@ -33,36 +31,13 @@ internal sealed class FraudApplication : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>Runs the customers' actors in process, one call at a time as Dapr's turn-based access does.</summary>
+/// <summary>The customers' actors in process, one call at a time as Dapr's turn-based access does.</summary>
 internal sealed class InProcessFraudCheck(TimeProvider time, IOptions<FraudOptions> options) : IFraudCheck, IDisposable
 {
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Dictionary<string, InMemoryActorStateManager> _states = [];
+    private readonly InProcessActors<CustomerSpendActor> _actors = new((host, state) => new CustomerSpendActor(host, time, options, state));
 
-    public async Task<OrderValidation> CheckAsync(Order order, CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_states.TryGetValue(order.CustomerId, out var state))
-            {
-                _states[order.CustomerId] = state = new InMemoryActorStateManager();
-            }
+    public Task<OrderValidation> CheckAsync(Order order, CancellationToken cancellationToken) =>
+        _actors.InTurnAsync(order.CustomerId, actor => actor.CheckAsync(order, cancellationToken), cancellationToken);
 
-            // A failed turn leaves no unsaved changes behind, as in the real runtime.
-            state.Restart();
-            var host = ActorHost.CreateForTest<CustomerSpendActor>(new ActorTestOptions
-            {
-                ActorId = new ActorId(order.CustomerId),
-                JsonSerializerOptions = ContractsJson.Options,
-            });
-            return await new CustomerSpendActor(host, time, options, state).CheckAsync(order, cancellationToken);
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    public void Dispose() => _turn.Dispose();
+    public void Dispose() => _actors.Dispose();
 }

@@ -1,5 +1,3 @@
-using Dapr.Actors;
-using Dapr.Actors.Runtime;
 using DaprOrders.Contracts;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.TestDoubles;
@@ -31,49 +29,23 @@ internal sealed class InventoryApplication : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>Runs the products' actors in process, one call per product at a time as Dapr's turn-based access does.</summary>
+/// <summary>The products' actors in process, one call at a time as Dapr's turn-based access does.</summary>
 internal sealed class InProcessInventory : IInventory, IDisposable
 {
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Dictionary<string, InMemoryActorStateManager> _states = [];
+    // Each state access yields, so calls that are not serialised by a turn would interleave and show it.
+    private readonly InProcessActors<ProductStockActor> _actors = new((host, state) => new ProductStockActor(host, new YieldingActorStateManager(state)));
 
     public ProductStock? StockOf(Product product) =>
-        _states.TryGetValue(ProductStockActor.IdFor(product), out var state) ? state.Committed<ProductStock>(ProductStockActor.StockKey) : null;
+        _actors.StateOf(ProductStockActor.IdFor(product))?.Committed<ProductStock>(ProductStockActor.StockKey);
 
     public Task SetStockAsync(StockLevel level, CancellationToken cancellationToken) =>
-        InTurn(level.Product, async actor => { await actor.SetStockAsync(level, cancellationToken); return true; }, cancellationToken);
+        _actors.InTurnAsync(ProductStockActor.IdFor(level.Product), actor => actor.SetStockAsync(level, cancellationToken), cancellationToken);
 
     public Task<OrderValidation> ReserveAsync(Order order, CancellationToken cancellationToken) =>
-        InTurn(order.Product, actor => actor.ReserveAsync(order, cancellationToken), cancellationToken);
+        _actors.InTurnAsync(ProductStockActor.IdFor(order.Product), actor => actor.ReserveAsync(order, cancellationToken), cancellationToken);
 
     public Task ReleaseAsync(Order order, CancellationToken cancellationToken) =>
-        InTurn(order.Product, async actor => { await actor.ReleaseAsync(order, cancellationToken); return true; }, cancellationToken);
+        _actors.InTurnAsync(ProductStockActor.IdFor(order.Product), actor => actor.ReleaseAsync(order, cancellationToken), cancellationToken);
 
-    public void Dispose() => _turn.Dispose();
-
-    private async Task<T> InTurn<T>(Product product, Func<ProductStockActor, Task<T>> call, CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            var id = ProductStockActor.IdFor(product);
-            if (!_states.TryGetValue(id, out var state))
-            {
-                _states[id] = state = new InMemoryActorStateManager();
-            }
-
-            // A failed turn leaves no unsaved changes behind, as in the real runtime.
-            state.Restart();
-            var host = ActorHost.CreateForTest<ProductStockActor>(new ActorTestOptions
-            {
-                ActorId = new ActorId(id),
-                JsonSerializerOptions = ContractsJson.Options,
-            });
-            return await call(new ProductStockActor(host, new YieldingActorStateManager(state)));
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
+    public void Dispose() => _actors.Dispose();
 }
