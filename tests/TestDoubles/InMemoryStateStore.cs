@@ -7,13 +7,30 @@ namespace DaprOrders.TestDoubles;
 
 /// <summary>
 /// The state store's ETag semantics in memory: values stored as JSON (as Dapr does), a new ETag per write,
-/// first-write when no ETag is given. <see cref="BeforeNextSave"/> lets a test slip in a competing write.
+/// first-write when no ETag is given, and Dapr's state TTL (an expired key reads as missing, by <see cref="Time"/>).
+/// <see cref="BeforeNextSave"/> lets a test slip in a competing write.
 /// </summary>
 public sealed class InMemoryStateStore : IStateStore
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<string, (byte[] Json, string ETag)> _items = [];
+    private readonly Dictionary<string, (byte[] Json, string ETag, DateTimeOffset? ExpiresAt)> _items = [];
     private long _version;
+
+    /// <summary>The clock that decides when a key saved with a time to live has expired.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The keys that exist now (expired ones excluded), for assertions that state stays bounded.</summary>
+    public IReadOnlyList<string> Keys
+    {
+        get
+        {
+            lock (_sync)
+            {
+                // Copied first: Live forgets expired keys as it goes.
+                return [.. _items.Keys.ToList().Where(key => Live(key) is not null)];
+            }
+        }
+    }
 
     /// <summary>Runs once, just before the next save is checked: simulates another writer winning the race.</summary>
     public Action<InMemoryStateStore>? BeforeNextSave { get; set; }
@@ -29,7 +46,7 @@ public sealed class InMemoryStateStore : IStateStore
         StateEntry<T> entry;
         lock (_sync)
         {
-            entry = _items.TryGetValue(key, out var item)
+            entry = Live(key) is { } item
                 ? new StateEntry<T>(JsonSerializer.Deserialize<T>(item.Json, ContractsJson.Options), item.ETag)
                 : new StateEntry<T>(default, null);
         }
@@ -48,11 +65,21 @@ public sealed class InMemoryStateStore : IStateStore
     {
         lock (_sync)
         {
-            _items[key] = (JsonSerializer.SerializeToUtf8Bytes(value, ContractsJson.Options), NextETag());
+            _items[key] = (JsonSerializer.SerializeToUtf8Bytes(value, ContractsJson.Options), NextETag(), null);
         }
     }
 
-    public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken)
+    public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken) =>
+        Save(key, value, etag, null, cancellationToken);
+
+    public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
+        // Whole seconds, rounded up, as the Dapr implementation sends ttlInSeconds.
+        return Save(key, value, etag, TimeSpan.FromSeconds(Math.Ceiling(timeToLive.TotalSeconds)), cancellationToken);
+    }
+
+    private Task<bool> Save<T>(string key, T value, string? etag, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var interfere = BeforeNextSave;
@@ -60,15 +87,16 @@ public sealed class InMemoryStateStore : IStateStore
         interfere?.Invoke(this);
         lock (_sync)
         {
-            var exists = _items.TryGetValue(key, out var current);
-            var allowed = etag is null ? !exists : exists && current.ETag == etag;
+            var current = Live(key);
+            var allowed = etag is null ? current is null : current is not null && current.Value.ETag == etag;
             if (!allowed)
             {
                 SaveConflicts++;
                 return Task.FromResult(false);
             }
 
-            _items[key] = (JsonSerializer.SerializeToUtf8Bytes(value, ContractsJson.Options), NextETag());
+            var expiresAt = timeToLive is { } ttl ? Time.GetUtcNow() + ttl : (DateTimeOffset?)null;
+            _items[key] = (JsonSerializer.SerializeToUtf8Bytes(value, ContractsJson.Options), NextETag(), expiresAt);
             return Task.FromResult(true);
         }
     }
@@ -78,7 +106,7 @@ public sealed class InMemoryStateStore : IStateStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
-            if (!_items.TryGetValue(key, out var current) || current.ETag != etag)
+            if (Live(key) is not { } current || current.ETag != etag)
             {
                 return Task.FromResult(false);
             }
@@ -86,6 +114,23 @@ public sealed class InMemoryStateStore : IStateStore
             _items.Remove(key);
             return Task.FromResult(true);
         }
+    }
+
+    // Null when missing or expired (an expired key is forgotten, as Dapr's stores do).
+    private (byte[] Json, string ETag, DateTimeOffset? ExpiresAt)? Live(string key)
+    {
+        if (!_items.TryGetValue(key, out var item))
+        {
+            return null;
+        }
+
+        if (item.ExpiresAt is { } expiresAt && expiresAt <= Time.GetUtcNow())
+        {
+            _items.Remove(key);
+            return null;
+        }
+
+        return item;
     }
 
     private string NextETag() => (++_version).ToString(CultureInfo.InvariantCulture);

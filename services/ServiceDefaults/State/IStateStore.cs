@@ -17,6 +17,13 @@ public interface IStateStore
     /// </summary>
     Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="TrySaveAsync{T}(string, T, string?, CancellationToken)"/>, and the store forgets the key
+    /// <paramref name="timeToLive"/> after this write (Dapr state metadata <c>ttlInSeconds</c>, rounded up to whole
+    /// seconds): an expired key reads as missing. Each write sets a new time to live.
+    /// </summary>
+    Task<bool> TrySaveAsync<T>(string key, T value, string? etag, TimeSpan timeToLive, CancellationToken cancellationToken);
+
     /// <summary>Deletes if nobody wrote since <paramref name="etag"/> was read.</summary>
     Task<bool> TryDeleteAsync(string key, string etag, CancellationToken cancellationToken);
 }
