@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+using Dapr.Client;
+using DaprOrders.Contracts;
+using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.PubSub;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DaprOrders.EndToEnd.Tests;
+
+/// <summary>
+/// The order system on the local Dapr runtime, as `localdapr run -f dapr.yaml` runs it: the repo's
+/// components/local, the real service processes (`dotnet &lt;Service&gt;.dll`, given only the standard Dapr
+/// variables by the runtime) on free ports, and a sidecar-only <see cref="AppIds.Loader"/> instance that
+/// publishes what the loaders CLI would (stock levels, customers, payments).
+/// <code>
+/// await using var system = await OrderSystem.StartAsync(OrderSystem.OrderServices, ct);
+/// await system.SetStockAsync(Product.Jumpers, 100, ct);
+/// using var created = await system.Orders.PostOrderAsync(order, ct);
+/// </code>
+/// An app id listed twice runs as two instances (scale-out); <see cref="OrdersInstances"/> has a client per
+/// orders instance. A new app needs a ProjectReference and a `ServiceDll:&lt;app id&gt;` AssemblyMetadata in the csproj.
+/// </summary>
+public sealed class OrderSystem : IAsyncDisposable
+{
+    /// Generous upper bound for anything a test waits for; normally not reached.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// The services that validate orders: orders plus its three validators.
+    public static readonly IReadOnlyList<string> OrderServices = [AppIds.Orders, AppIds.OrderDetails, AppIds.Fraud, AppIds.Inventory];
+
+    private const int OutputLinesKept = 400;
+
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly string folder;
+    private readonly List<AppInstance> apps = [];
+    private readonly List<HttpClient> ordersInstances = [];
+    private DaprClient? loader;
+
+    private OrderSystem(string folder, LocalDaprRuntime runtime)
+    {
+        this.folder = folder;
+        Runtime = runtime;
+    }
+
+    public LocalDaprRuntime Runtime { get; }
+
+    /// The running app instances (not the loader).
+    public IReadOnlyList<AppInstance> Apps => apps;
+
+    /// One client per orders instance, in start order, each with a timeout above the longest long poll.
+    public IReadOnlyList<HttpClient> OrdersInstances => ordersInstances;
+
+    /// The orders REST API of the first orders instance.
+    public HttpClient Orders => ordersInstances.Count > 0
+        ? ordersInstances[0]
+        : throw new InvalidOperationException("This system runs no orders instance.");
+
+    /// Where the smtp binding writes each mail as an .eml file.
+    public string MailFolder => Runtime.MailFolder;
+
+    /// The runtime's Kafka cluster, for reading topics and consumer group offsets.
+    public string BootstrapServers => Runtime.Features.OfType<PubSubFeature>().Single().BootstrapServers
+        ?? throw new InvalidOperationException("The components declare no pub/sub.");
+
+    /// The last lines the apps wrote, prefixed with their instance: put them in assertion messages.
+    public string RecentOutput => string.Join(Environment.NewLine, output);
+
+    /// The DaprClient of the loader's sidecar (app id <see cref="AppIds.Loader"/>), as the loaders CLI has.
+    public DaprClient Loader => loader ?? throw new InvalidOperationException("Not started.");
+
+    /// Starts the runtime with components/local, the loader's sidecar and <paramref name="appIds"/> (an id given
+    /// twice starts two instances). <paramref name="env"/> is added to every app's environment (configuration
+    /// such as `Fraud__Limit`). Returns once every app listens and its subscriptions and actors are in place.
+    public static async Task<OrderSystem> StartAsync(
+        IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("daprorders-e2e-").FullName;
+        OrderSystem? system = null;
+        var runtime = await LocalDaprRuntime.StartAsync(new LocalDaprOptions
+        {
+            ResourcesPaths = [Metadata("LocalComponents")],
+            MailFolder = Path.Combine(folder, "mail"),
+            AppOutput = line => system?.Keep(line),
+            LoggerFactory = NullLoggerFactory.Instance,
+            AppReadyTimeout = Timeout,
+        }, cancellationToken);
+        system = new OrderSystem(folder, runtime);
+        try
+        {
+            await system.StartAppsAsync(appIds, env ?? new Dictionary<string, string>(), cancellationToken);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static Task<OrderSystem> StartAsync(IReadOnlyList<string> appIds, CancellationToken cancellationToken) =>
+        StartAsync(appIds, null, cancellationToken);
+
+    /// The dll of app <paramref name="appId"/> in its build output (built with this project).
+    public static string ServiceDll(string appId) => Metadata($"ServiceDll:{appId}");
+
+    private async Task StartAppsAsync(IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string> env, CancellationToken cancellationToken)
+    {
+        var loaderSidecar = await Runtime.StartAppAsync(new AppSpec(AppIds.Loader, [], folder), cancellationToken);
+        loader = new DaprClientBuilder()
+            .UseGrpcEndpoint($"http://127.0.0.1:{loaderSidecar.GrpcPort}")
+            .UseHttpEndpoint($"http://127.0.0.1:{loaderSidecar.HttpPort}")
+            .UseJsonSerializationOptions(ContractsJson.Options)
+            .Build();
+
+        // Different apps start side by side (start-up is mostly waiting for processes); instances of one app one
+        // after the other, as the runtime numbers them in start order.
+        var started = await Task.WhenAll(appIds.GroupBy(id => id, StringComparer.Ordinal).Select(async group =>
+        {
+            var instances = new List<AppInstance>();
+            foreach (var appId in group)
+            {
+                var dll = ServiceDll(appId);
+                var spec = new AppSpec(appId, ["dotnet", dll], Path.GetDirectoryName(dll)!) { AppPort = FreePort(), Env = env };
+                instances.Add(await Runtime.StartAppAsync(spec, cancellationToken));
+            }
+
+            return instances;
+        }));
+
+        apps.AddRange(started.SelectMany(instances => instances));
+        ordersInstances.AddRange(apps.Where(a => a.AppId == AppIds.Orders).Select(HttpFor));
+    }
+
+    /// An HTTP client for an app instance's own port, with a timeout above the longest long poll.
+    public static HttpClient HttpFor(AppInstance instance) => new()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{instance.AppPort}/"),
+        Timeout = Timeout + TimeSpan.FromSeconds(30),
+    };
+
+    /// Publishes <paramref name="message"/> on <see cref="DaprComponents.PubSub"/> as the loader, keyed by
+    /// <paramref name="key"/> (the Kafka record key, so one entity's events stay in order).
+    public Task PublishAsync<T>(string topic, string key, T message, CancellationToken cancellationToken) =>
+        Loader.PublishEventAsync(DaprComponents.PubSub, topic, message, new Dictionary<string, string>(PublishMetadata.KeyedBy(key)), cancellationToken);
+
+    /// Sets a product's stock level (inventory keeps its reservations) and returns once inventory has taken it.
+    public async Task SetStockAsync(Product product, int quantity, CancellationToken cancellationToken)
+    {
+        await PublishAsync(Topics.WarehouseInventory, WireName(product), new StockLevel(product, quantity), cancellationToken);
+        await Kafka.WaitUntilConsumedAsync(AppIds.Inventory, Topics.WarehouseInventory, cancellationToken);
+    }
+
+    /// The topics and consumer groups of this system's Kafka cluster.
+    public KafkaTopics Kafka => new(BootstrapServers);
+
+    /// A product's name on the wire (`JUMPERS`), which is also its Kafka key.
+    public static string WireName(Product product) => JsonSerializer.Serialize(product, ContractsJson.Options).Trim('"');
+
+    /// A port nobody listens on right now (the OS picks it).
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Keep(string line)
+    {
+        output.Enqueue(line);
+        while (output.Count > OutputLinesKept && output.TryDequeue(out _))
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in ordersInstances)
+        {
+            client.Dispose();
+        }
+
+        loader?.Dispose();
+        await Runtime.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Metadata(string key) =>
+        typeof(OrderSystem).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value
+            ?? throw new InvalidOperationException($"No AssemblyMetadata '{key}' in the test assembly: add it to the csproj.");
+}

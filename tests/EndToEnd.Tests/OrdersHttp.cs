@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Json;
+using DaprOrders.Contracts;
+
+namespace DaprOrders.EndToEnd.Tests;
+
+/// <summary>Calls of the orders REST API (services/Orders/README.md) as a client makes them.</summary>
+public static class OrdersHttp
+{
+    /// The longest wait the API allows (Orders:MaxWait), so a slow machine is not mistaken for a lost order.
+    public const int MaxWaitMs = 60_000;
+
+    public static Task<HttpResponseMessage> PostOrderAsync(this HttpClient orders, Order order, CancellationToken cancellationToken) =>
+        orders.PostAsJsonAsync(new Uri("v1/orders", UriKind.Relative), order, ContractsJson.Options, cancellationToken);
+
+    /// Posts <paramref name="order"/> and asserts it was accepted (201).
+    public static async Task CreateOrderAsync(this HttpClient orders, Order order, CancellationToken cancellationToken)
+    {
+        using var response = await orders.PostOrderAsync(order, cancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"POST of order {order.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+    }
+
+    /// `GET /v1/orders/{id}/validated`: the order once VALIDATED or FAILED; asserts it was decided in time.
+    public static async Task<Order> GetDecidedOrderAsync(this HttpClient orders, string id, CancellationToken cancellationToken)
+    {
+        using var response = await orders.GetAsync(new Uri($"v1/orders/{id}/validated?timeout={MaxWaitMs}", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET validated of order {id}: {(int)response.StatusCode} {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<Order>(body, ContractsJson.Options)!;
+    }
+
+    /// The decided states of <paramref name="ids"/>, asked for all at once.
+    public static async Task<IReadOnlyList<OrderState>> GetDecidedStatesAsync(
+        this HttpClient orders, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var decided = await Task.WhenAll(ids.Select(id => orders.GetDecidedOrderAsync(id, cancellationToken)));
+        return [.. decided.Select(o => o.State)];
+    }
+}
