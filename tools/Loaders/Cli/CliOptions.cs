@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using DaprOrders.Contracts;
+using static System.FormattableString;
+
+namespace DaprOrders.Loaders.Cli;
+
+/// Options several commands share, each with its validation, so every command reports bad input the same way.
+internal static class CliOptions
+{
+    /// `--dapr-url`: the loader's sidecar. Default http://localhost:${DAPR_HTTP_PORT:-3500}, as `dapr run` sets it.
+    public static Option<Uri> DaprUrl(LoaderContext context) => Url(
+        "--dapr-url",
+        "HTTP endpoint of the Dapr sidecar with app id 'loader' (local run: the loader entry of dapr.yaml; cluster: " +
+        "a port-forward to a loader sidecar). Default: http://localhost:${DAPR_HTTP_PORT:-3500}.",
+        () => $"http://localhost:{(context.Environment("DAPR_HTTP_PORT") is { Length: > 0 } port ? port : "3500")}");
+
+    /// `--api-url`: the orders service's REST API.
+    public static Option<Uri> ApiUrl() => Url(
+        "--api-url",
+        "Base URL of the orders REST API (local run: the orders app port; cluster: a port-forward to the orders service).",
+        () => "http://localhost:6001");
+
+    public static Option<int> Positive(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value and <= 0)
+            {
+                result.AddError(Invariant($"{name} must be a positive number, not {value}."));
+            }
+        });
+        return option;
+    }
+
+    /// Required when it has no default.
+    public static Option<int> NotNegative(string name, string description, int? defaultValue = null)
+    {
+        var option = new Option<int>(name) { Description = description, Required = defaultValue is null };
+        if (defaultValue is { } value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value and < 0)
+            {
+                result.AddError(Invariant($"{name} must not be negative, not {value}."));
+            }
+        });
+        return option;
+    }
+
+    public static Option<int> ProgressInterval() =>
+        NotNegative("--progress-interval", "Seconds between progress lines on stderr (0: none).", defaultValue: 5);
+
+    /// `--rate`: per second, written `10` or `10/s`; positive and finite.
+    public static Option<double> Rate(double defaultValue) => new("--rate")
+    {
+        Description = Invariant($"Orders per second, e.g. 10 or 2.5/s (default {defaultValue}/s)."),
+        HelpName = "per-second",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = result.Tokens[0].Value;
+            var number = text.EndsWith("/s", StringComparison.OrdinalIgnoreCase) ? text[..^2] : text;
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && double.IsFinite(rate) && rate > 0)
+            {
+                return rate;
+            }
+
+            result.AddError($"--rate must be a positive number of orders per second (e.g. 10 or 2.5/s), not '{text}'.");
+            return 0;
+        },
+    };
+
+    public static Option<Product?> Product(bool required) => new("--product")
+    {
+        Description = $"Product: {string.Join(", ", WireNames.All<Product>())}.",
+        Required = required,
+        HelpName = "product",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (WireNames.TryParse<Product>(text, out var product))
+            {
+                return product;
+            }
+
+            result.AddError($"Unknown product '{text}'; use one of {string.Join(", ", WireNames.All<Product>())}.");
+            return null;
+        },
+    };
+
+    private static Option<Uri> Url(string name, string description, Func<string> defaultUrl) => new(name)
+    {
+        Description = description,
+        HelpName = "url",
+        // The parser also runs for the default, so a bad DAPR_HTTP_PORT is reported like a bad --dapr-url.
+        DefaultValueFactory = result => ParseUrl(result, name, defaultUrl(), fromDefault: true),
+        CustomParser = result => result.Tokens.Count > 0
+            ? ParseUrl(result, name, result.Tokens[0].Value, fromDefault: false)
+            : ParseUrl(result, name, defaultUrl(), fromDefault: true),
+    };
+
+    private static Uri ParseUrl(ArgumentResult result, string name, string text, bool fromDefault)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0)
+        {
+            return url;
+        }
+
+        var origin = fromDefault ? $"its default (from the environment) is '{text}'" : $"not '{text}'";
+        result.AddError($"{name} must be an absolute http(s) URL such as http://localhost:3500; {origin}.");
+        return new Uri("http://invalid");
+    }
+}

@@ -1,0 +1,5 @@
+namespace DaprOrders.Loaders.Cli;
+
+/// A failure the user can act on (an endpoint that cannot be reached, a publish that was refused): the command
+/// prints the message, without a stack trace, and exits with <see cref="ExitCodes.Failed"/>.
+internal sealed class LoaderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,12 @@
+using DaprOrders.Contracts;
+
+namespace DaprOrders.Loaders.Http;
+
+/// The orders service's REST API: `POST {api}/v1/orders` with the order (state CREATED) as body.
+internal sealed class OrdersApiClient(HttpClient http, Uri apiUrl)
+{
+    private readonly Uri ordersUrl = new($"{apiUrl.AbsoluteUri.TrimEnd('/')}/v1/orders");
+
+    public Task<CallResult> PostAsync(Order order, CancellationToken cancellationToken) =>
+        HttpCalls.PostJsonAsync(http, ordersUrl, order, daprApiToken: null, "the orders API", cancellationToken);
+}

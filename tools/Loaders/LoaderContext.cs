@@ -1,0 +1,20 @@
+namespace DaprOrders.Loaders;
+
+/// What the commands take from the outside world: HTTP, the clock and the environment. Tests replace each one
+/// (a fake HttpMessageHandler, a clock that advances when the code waits, a dictionary of variables).
+internal sealed class LoaderContext
+{
+    public Func<HttpMessageHandler> CreateHttpHandler { get; init; } = () => new SocketsHttpHandler();
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// How long one HTTP call may take before it counts as failed.
+    public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public HttpClient CreateHttpClient() => new(CreateHttpHandler(), disposeHandler: true) { Timeout = HttpTimeout };
+
+    /// DAPR_API_TOKEN, sent as the `dapr-api-token` header when the sidecar requires it.
+    public string? DaprApiToken => Environment("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null;
+}
