@@ -1,0 +1,74 @@
+using DaprOrders.Contracts;
+using DaprOrders.Grid.View;
+using DaprOrders.ServiceDefaults.Subscriptions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DaprOrders.Grid;
+
+/// <summary>
+/// The three streams the grid joins. Each handler returns only after its change is committed to SQLite, so the
+/// acknowledgement (and the consumer group's offset commit that follows it) never runs ahead of the view.
+/// A write that fails throws: 500, Dapr retries, then dead-letters.
+/// </summary>
+internal static class GridSubscriptions
+{
+    public static IEndpointRouteBuilder MapGridSubscriptions(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapTopic(Topics.Orders, ApplyOrder);
+        endpoints.MapTopic(Topics.Payments, ApplyPayment);
+        endpoints.MapTopic(Topics.Customers, ApplyCustomer);
+        return endpoints;
+    }
+
+    private static async Task<Ok<DeliveryStatus>> ApplyOrder(
+        Order? order, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+    {
+        if (order is null || string.IsNullOrWhiteSpace(order.Id) || order.CustomerId is null)
+        {
+            logger.LogWarning("Dropping an order event without an order or customer id");
+            return Delivery.Drop();
+        }
+
+        if (await view.ApplyAsync(order, cancellationToken))
+        {
+            logger.LogDebug("Order {OrderId} is {State} in the grid", order.Id, order.State);
+        }
+
+        return Delivery.Ack();
+    }
+
+    private static async Task<Ok<DeliveryStatus>> ApplyPayment(
+        Payment? payment, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+    {
+        if (payment is null || string.IsNullOrWhiteSpace(payment.OrderId) || payment.Id is null || payment.Ccy is null)
+        {
+            logger.LogWarning("Dropping a payment event without an order id, payment id or currency");
+            return Delivery.Drop();
+        }
+
+        if (await view.ApplyAsync(payment, cancellationToken))
+        {
+            logger.LogDebug("Payment {PaymentId} of order {OrderId} is in the grid", payment.Id, payment.OrderId);
+        }
+
+        return Delivery.Ack();
+    }
+
+    private static async Task<Ok<DeliveryStatus>> ApplyCustomer(
+        Customer? customer, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+    {
+        if (customer is null || string.IsNullOrWhiteSpace(customer.Id)
+            || customer.FirstName is null || customer.LastName is null || customer.Level is null)
+        {
+            logger.LogWarning("Dropping a customer event without an id, name or level");
+            return Delivery.Drop();
+        }
+
+        if (await view.ApplyAsync(customer, cancellationToken))
+        {
+            logger.LogDebug("Customer {CustomerId} is in the grid", customer.Id);
+        }
+
+        return Delivery.Ack();
+    }
+}
