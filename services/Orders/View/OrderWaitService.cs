@@ -26,13 +26,18 @@ internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters wa
             return order;
         }
 
+        Order notified;
         try
         {
-            return await waiter.Task.WaitAsync(timeout, cancellationToken);
+            notified = await waiter.Task.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
             return await view.GetAsync(orderId, cancellationToken);
         }
+
+        // The broadcast event that woke us may be ahead of the view (another consumer writes it): bring the view up
+        // to it before answering, so a later GET on any instance never sees an older state than this answer.
+        return await view.ApplyAsync(notified, cancellationToken);
     }
 }
