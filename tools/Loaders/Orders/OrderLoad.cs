@@ -24,13 +24,14 @@ internal sealed class OrderLoad(OrdersApiClient api, DaprPublisher publisher, Ti
         {
             for (var i = 0; i < options.Count; i++)
             {
+                // A free slot first, then the order's turn: it goes out at whichever comes later.
+                await slots.WaitAsync(stop.Token);
                 var wait = TimeSpan.FromSeconds(i / options.Rate) - time.GetElapsedTime(start);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, stop.Token);
                 }
 
-                await slots.WaitAsync(stop.Token);
                 summary.OrderSent();
                 running.Add(SendAsync(plan, plan.OrderAt(i), options.Payments, summary, slots, stop));
                 progress.Tick(summary.ProgressLine);
