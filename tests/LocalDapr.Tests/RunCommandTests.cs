@@ -54,6 +54,36 @@ public sealed partial class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Entry_without_a_command_is_a_sidecar_alone_on_its_fixed_dapr_ports()
+    {
+        var (httpPort, grpcPort) = (TestRuntime.FreePort(), TestRuntime.FreePort());
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: loader
+                appDirPath: .
+                daprHTTPPort: {httpPort}
+                daprGRPCPort: {grpcPort}
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+
+        await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
+
+        Assert.Contains($"localdapr: app loader-0 (sidecar only, no command) on port -; Dapr HTTP 127.0.0.1:{httpPort}, gRPC 127.0.0.1:{grpcPort}", localdapr.Lines);
+        using (var http = new HttpClient())
+        {
+            using var health = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/v1.0/healthz"), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, health.StatusCode);
+            using var metadata = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/v1.0/metadata"), TestContext.Current.CancellationToken);
+            Assert.Contains("\"id\":\"loader\"", await metadata.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await localdapr.TerminateAsync());
+    }
+
+    [Fact]
     public async Task App_that_fails_to_start_is_reported_with_its_output_and_nothing_is_left_running()
     {
         var runFile = WriteRunFile($"""

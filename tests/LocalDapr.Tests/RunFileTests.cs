@@ -52,6 +52,26 @@ public sealed class RunFileTests : IDisposable
         Assert.Null(run.Apps[1].DaprApiToken);
     }
 
+    [Fact]
+    public void An_app_without_a_command_is_a_sidecar_alone_with_the_ports_it_asks_for()
+    {
+        // As the dapr CLI: appDirPath stays required, command may be left out (daprd then runs alone).
+        var file = Write("""
+            version: 1
+            apps:
+              - appID: loader
+                appDirPath: .
+                daprHTTPPort: 3500
+                daprGRPCPort: 50100
+            """);
+
+        var loader = Assert.Single(RunFile.Load(file).Apps);
+
+        Assert.Equal("loader", loader.AppId);
+        Assert.Empty(loader.Command);
+        Assert.Equal((null, 3500, 50100), (loader.AppPort, loader.HttpPort, loader.GrpcPort));
+    }
+
     [Theory]
     [InlineData("version: 1\napps:\n  - appDirPath: .\n    command: [\"x\"]\n", "apps[0].appID")]
     [InlineData("version: 1\napps:\n  - appID: a\n    appDirPath: ./missing\n", "apps[0].appDirPath")]

@@ -61,8 +61,12 @@ public static class RunCommand
             foreach (var spec in run.Apps)
             {
                 var instance = await runtime.StartAppAsync(spec, cancellationToken);
+                // An entry without a command is a sidecar alone, as `dapr run -f` runs daprd alone for it
+                // ("No application command found"): e.g. the loaders CLI's `loader` sidecar.
+                var app = spec.Command.Count == 0 ? "sidecar only, no command"
+                    : $"pid {runtime.ProcessIdOf(instance)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}";
                 Console.WriteLine(
-                    $"localdapr: app {instance.InstanceName} (pid {runtime.ProcessIdOf(instance)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}) " +
+                    $"localdapr: app {instance.InstanceName} ({app}) " +
                     $"on port {instance.AppPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}; " +
                     $"Dapr HTTP 127.0.0.1:{instance.HttpPort}, gRPC 127.0.0.1:{instance.GrpcPort}");
             }
