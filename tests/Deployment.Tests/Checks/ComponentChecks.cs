@@ -1,0 +1,460 @@
+using System.Text.RegularExpressions;
+using DaprOrders.Contracts;
+using DaprOrders.Deployment.Tests.Helm;
+using DaprOrders.Deployment.Tests.Yaml;
+
+namespace DaprOrders.Deployment.Tests.Checks;
+
+/// <summary>
+/// Dapr resources against the fields Dapr's documentation defines (component spec, pubsub.kafka, state.redis,
+/// bindings.smtp, Resiliency, Configuration) and against the names in Contracts. Each method returns the problems
+/// it finds; an empty list means the check passed.
+/// </summary>
+public static partial class ComponentChecks
+{
+    private static readonly HashSet<string> DaprKinds = ["Component", "Resiliency", "Configuration"];
+
+    /// <summary>Required metadata per component type (docs.dapr.io, components reference: "Required: Y").</summary>
+    private static readonly Dictionary<string, string[]> RequiredMetadata = new(StringComparer.Ordinal)
+    {
+        ["pubsub.kafka"] = ["brokers", "authType"],
+        ["state.redis"] = ["redisHost"],
+        ["bindings.smtp"] = ["host", "port"],
+    };
+
+    private static readonly HashSet<string> KafkaAuthTypes = ["none", "password", "mtls", "oidc", "awsiam"];
+
+    public static IEnumerable<string> Schema(DaprResources resources)
+    {
+        foreach (var resource in resources.All)
+        {
+            var where = $"{resources.Place}/{resource.Template} {resource.Kind}/{resource.Name}";
+            if (resource.Body.Text("apiVersion") != DaprResources.ApiVersion)
+            {
+                yield return $"{where}: apiVersion must be {DaprResources.ApiVersion}";
+            }
+
+            if (resource.Kind is null || !DaprKinds.Contains(resource.Kind))
+            {
+                yield return $"{where}: kind must be one of {string.Join(", ", DaprKinds)}";
+            }
+
+            if (string.IsNullOrEmpty(resource.Name))
+            {
+                yield return $"{where}: metadata.name is required";
+            }
+
+            var problems = resource.Kind switch
+            {
+                "Component" => ComponentSchema(resource),
+                "Configuration" => ConfigurationSchema(resource),
+                "Resiliency" => resource.Body.Map("spec.policies").Count == 0 || resource.Body.Map("spec.targets").Count == 0
+                    ? ["spec.policies and spec.targets are required"]
+                    : [],
+                _ => [],
+            };
+            foreach (var problem in problems)
+            {
+                yield return $"{where}: {problem}";
+            }
+        }
+    }
+
+    private static IEnumerable<string> ComponentSchema(Manifest component)
+    {
+        var type = component.Body.Text("spec.type") ?? "";
+        if (!ComponentType().IsMatch(type))
+        {
+            yield return $"spec.type '{type}' is not <building block>.<name>";
+        }
+
+        if (component.Body.Text("spec.version") != "v1")
+        {
+            yield return "spec.version must be v1";
+        }
+
+        var items = component.Body.List("spec.metadata");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var name = item.Text("name");
+            if (string.IsNullOrEmpty(name))
+            {
+                yield return "a spec.metadata entry has no name";
+                continue;
+            }
+
+            if (!names.Add(name))
+            {
+                yield return $"spec.metadata '{name}' appears twice";
+            }
+
+            var hasValue = item is Dictionary<string, object?> map && map.ContainsKey("value");
+            var secret = item.At("secretKeyRef");
+            if (hasValue == (secret is not null))
+            {
+                yield return $"spec.metadata '{name}' needs exactly one of value and secretKeyRef";
+            }
+
+            if (secret is not null && (string.IsNullOrEmpty(secret.Text("name")) || string.IsNullOrEmpty(secret.Text("key"))))
+            {
+                yield return $"spec.metadata '{name}': secretKeyRef needs name and key";
+            }
+        }
+
+        foreach (var required in RequiredMetadata.GetValueOrDefault(type, []))
+        {
+            if (!names.Contains(required))
+            {
+                yield return $"{type} requires metadata '{required}'";
+            }
+        }
+
+        if (type == "pubsub.kafka")
+        {
+            foreach (var problem in KafkaSchema(component))
+            {
+                yield return problem;
+            }
+        }
+
+        var actorStateStore = DaprResources.Value(component, "actorStateStore");
+        if (actorStateStore is not null && (!type.StartsWith("state.", StringComparison.Ordinal) || actorStateStore != "true"))
+        {
+            yield return "actorStateStore must be \"true\" and only on a state store";
+        }
+
+        foreach (var scope in component.Body.List("scopes"))
+        {
+            if (scope is not string)
+            {
+                yield return "scopes must be a list of app ids";
+            }
+        }
+    }
+
+    private static IEnumerable<string> KafkaSchema(Manifest component)
+    {
+        var metadata = DaprResources.Metadata(component);
+        var authType = DaprResources.Value(component, "authType") ?? "";
+        if (!KafkaAuthTypes.Contains(authType))
+        {
+            yield return $"authType '{authType}' is not one of {string.Join(", ", KafkaAuthTypes)}";
+        }
+
+        if (authType == "password" && !(metadata.ContainsKey("saslUsername") && metadata.ContainsKey("saslPassword")))
+        {
+            yield return "authType password requires saslUsername and saslPassword";
+        }
+
+        if (authType == "password" && metadata.GetValueOrDefault("saslPassword").At("secretKeyRef") is null)
+        {
+            yield return "saslPassword must come from a secret (secretKeyRef)";
+        }
+
+        var offset = DaprResources.Value(component, "initialOffset");
+        if (offset is not null and not ("oldest" or "newest"))
+        {
+            yield return $"initialOffset '{offset}' is not oldest or newest";
+        }
+    }
+
+    private static IEnumerable<string> ConfigurationSchema(Manifest configuration)
+    {
+        if (configuration.Name == "daprsystem")
+        {
+            if (configuration.Body.At("spec.mtls.enabled") is not true)
+            {
+                yield return "the control plane configuration must keep spec.mtls.enabled: true";
+            }
+
+            yield break;
+        }
+
+        var rate = configuration.Body.Text("spec.tracing.samplingRate");
+        if (rate is null || !double.TryParse(rate, System.Globalization.CultureInfo.InvariantCulture, out var r) || r is < 0 or > 1)
+        {
+            yield return "spec.tracing.samplingRate must be a string between 0 and 1";
+        }
+
+        if (string.IsNullOrEmpty(configuration.Body.Text("spec.tracing.otel.endpointAddress")))
+        {
+            yield return "spec.tracing.otel.endpointAddress is required (traces go to an OTLP collector)";
+        }
+
+        if (configuration.Body.Text("spec.tracing.otel.protocol") is not ("grpc" or "http"))
+        {
+            yield return "spec.tracing.otel.protocol must be grpc or http";
+        }
+
+        if (configuration.Body.At("spec.tracing.otel.isSecure") is not bool)
+        {
+            yield return "spec.tracing.otel.isSecure must be a boolean";
+        }
+    }
+
+    /// <summary>Every component Contracts names exists once, every component is named in Contracts, one actor store.</summary>
+    public static IEnumerable<string> NamesAgreeWithContracts(DaprResources resources)
+    {
+        foreach (var name in Names.Components)
+        {
+            var count = resources.Components.Count(c => c.Name == name);
+            if (count != 1)
+            {
+                yield return $"{resources.Place}: {count} components named '{name}' (DaprComponents), expected 1";
+            }
+        }
+
+        foreach (var component in resources.Components.Where(c => !Names.Components.Contains(c.Name ?? "")))
+        {
+            yield return $"{resources.Place}: component '{component.Name}' is not named in DaprComponents";
+        }
+
+        var actorStores = resources.Components.Count(c => DaprResources.Value(c, "actorStateStore") == "true");
+        if (actorStores != 1)
+        {
+            yield return $"{resources.Place}: {actorStores} actor state stores, Dapr needs exactly 1";
+        }
+
+        if (resources.Component(DaprComponents.StateStore) is { } store && DaprResources.Value(store, "actorStateStore") != "true")
+        {
+            yield return $"{resources.Place}: '{DaprComponents.StateStore}' must be the actor state store";
+        }
+
+        if (resources.Component(DaprComponents.EmailBinding) is { } email
+            && !DaprResources.Scopes(email).SequenceEqual([AppIds.Email]))
+        {
+            yield return $"{resources.Place}: '{DaprComponents.EmailBinding}' must be scoped to '{AppIds.Email}' only";
+        }
+    }
+
+    /// <summary>Pub/sub scopes name known apps and topics; `orders` has a single writer; broadcast is per instance.</summary>
+    public static IEnumerable<string> PubSubScopes(DaprResources resources)
+    {
+        foreach (var name in new[] { DaprComponents.PubSub, DaprComponents.BroadcastPubSub })
+        {
+            if (resources.Component(name) is not { } pubsub)
+            {
+                yield return $"{resources.Place}: no component '{name}'";
+                continue;
+            }
+
+            foreach (var key in new[] { "publishingScopes", "subscriptionScopes" })
+            {
+                var value = DaprResources.Value(pubsub, key);
+                if (value is null)
+                {
+                    yield return $"{resources.Place}/{name}: {key} is missing";
+                    continue;
+                }
+
+                foreach (var (app, topics) in DaprResources.ParseScopes(value))
+                {
+                    if (!Names.AppIds.Contains(app))
+                    {
+                        yield return $"{resources.Place}/{name}: {key} names app '{app}', which is not in AppIds";
+                    }
+
+                    foreach (var topic in topics.Where(t => !Names.Topics.Contains(t)))
+                    {
+                        yield return $"{resources.Place}/{name}: {key} names topic '{topic}', which is not in Topics";
+                    }
+                }
+            }
+
+            // An app missing from publishingScopes may publish anything, so every app must be listed.
+            var publishing = DaprResources.ParseScopes(DaprResources.Value(pubsub, "publishingScopes"));
+            var applies = DaprResources.Scopes(pubsub) is { Count: > 0 } scoped ? scoped : [.. Names.AppIds];
+            foreach (var app in applies.Where(a => !publishing.ContainsKey(a)))
+            {
+                yield return $"{resources.Place}/{name}: app '{app}' is not in publishingScopes, so it may publish any topic";
+            }
+
+            foreach (var (app, _) in publishing.Where(p => p.Key != AppIds.Orders && p.Value.Contains(Topics.Orders)))
+            {
+                yield return $"{resources.Place}/{name}: '{app}' may publish '{Topics.Orders}', whose single writer is '{AppIds.Orders}'";
+            }
+        }
+
+        if (resources.Component(DaprComponents.PubSub) is { } shared
+            && DaprResources.Value(shared, "consumerID") is { } group && group != "{appID}")
+        {
+            yield return $"{resources.Place}/{DaprComponents.PubSub}: consumerID must be the app id ({{appID}} or unset), not '{group}'";
+        }
+
+        if (resources.Component(DaprComponents.BroadcastPubSub) is { } broadcast)
+        {
+            if (DaprResources.Value(broadcast, "consumerID") != "{uuid}")
+            {
+                yield return $"{resources.Place}/{DaprComponents.BroadcastPubSub}: consumerID must be \"{{uuid}}\" (one group per instance)";
+            }
+
+            if (DaprResources.Value(broadcast, "initialOffset") != "newest")
+            {
+                yield return $"{resources.Place}/{DaprComponents.BroadcastPubSub}: initialOffset must be newest";
+            }
+
+            if (!DaprResources.Scopes(broadcast).SequenceEqual([AppIds.Orders]))
+            {
+                yield return $"{resources.Place}/{DaprComponents.BroadcastPubSub}: must be scoped to '{AppIds.Orders}' only";
+            }
+        }
+    }
+
+    /// <summary>The scopes of both pub/subs are identical in two places (local and kubernetes, kubernetes and chart).</summary>
+    public static IEnumerable<string> ScopesMirror(DaprResources expected, DaprResources actual)
+    {
+        foreach (var name in new[] { DaprComponents.PubSub, DaprComponents.BroadcastPubSub })
+        {
+            var a = expected.Component(name);
+            var b = actual.Component(name);
+            if (a is null || b is null)
+            {
+                yield return $"'{name}' is missing in {(a is null ? expected.Place : actual.Place)}";
+                continue;
+            }
+
+            foreach (var key in new[] { "publishingScopes", "subscriptionScopes" })
+            {
+                if (DaprResources.Value(a, key) != DaprResources.Value(b, key))
+                {
+                    yield return $"'{name}' {key} differ between {expected.Place} and {actual.Place}";
+                }
+            }
+
+            if (!DaprResources.Scopes(a).SequenceEqual(DaprResources.Scopes(b)))
+            {
+                yield return $"'{name}' scopes differ between {expected.Place} and {actual.Place}";
+            }
+        }
+    }
+
+    /// <summary>Targets name existing policies, components and actor types; pub/sub and actors have breakers.</summary>
+    public static IEnumerable<string> Resiliency(DaprResources resources, IReadOnlySet<string> actorTypes, bool requireBreakers)
+    {
+        foreach (var resiliency in resources.All.Where(r => r.Kind == "Resiliency"))
+        {
+            var where = $"{resources.Place}/{resiliency.Template}";
+            var timeouts = resiliency.Body.Map("spec.policies.timeouts");
+            var retries = resiliency.Body.Map("spec.policies.retries");
+            var breakers = resiliency.Body.Map("spec.policies.circuitBreakers");
+
+            foreach (var (name, timeout) in timeouts.Where(t => !GoDuration().IsMatch(YamlPath.Format(t.Value) ?? "")))
+            {
+                yield return $"{where}: timeout '{name}' is not a Go duration";
+            }
+
+            foreach (var (name, retry) in retries)
+            {
+                if (retry.Text("policy") is not ("constant" or "exponential"))
+                {
+                    yield return $"{where}: retry '{name}' policy must be constant or exponential";
+                }
+
+                foreach (var field in new[] { "duration", "maxInterval" })
+                {
+                    if (retry.Text(field) is { } d && !GoDuration().IsMatch(d))
+                    {
+                        yield return $"{where}: retry '{name}' {field} is not a Go duration";
+                    }
+                }
+            }
+
+            foreach (var (name, breaker) in breakers.Where(b => string.IsNullOrEmpty(b.Value.Text("trip"))))
+            {
+                yield return $"{where}: circuit breaker '{name}' needs a trip expression";
+            }
+
+            IEnumerable<(string Target, object? Policy)> Targets()
+            {
+                foreach (var (component, target) in resiliency.Body.Map("spec.targets.components"))
+                {
+                    yield return ($"component {component} outbound", target.At("outbound"));
+                    yield return ($"component {component} inbound", target.At("inbound"));
+                }
+
+                foreach (var (actor, target) in resiliency.Body.Map("spec.targets.actors"))
+                {
+                    yield return ($"actor {actor}", target);
+                }
+
+                foreach (var (app, target) in resiliency.Body.Map("spec.targets.apps"))
+                {
+                    yield return ($"app {app}", target);
+                }
+            }
+
+            foreach (var (target, policy) in Targets().Where(t => t.Policy is not null))
+            {
+                if (policy.Text("timeout") is { } t && !timeouts.ContainsKey(t))
+                {
+                    yield return $"{where}: {target} uses unknown timeout '{t}'";
+                }
+
+                if (policy.Text("retry") is { } r && !retries.ContainsKey(r))
+                {
+                    yield return $"{where}: {target} uses unknown retry '{r}'";
+                }
+
+                if (policy.Text("circuitBreaker") is { } c && !breakers.ContainsKey(c))
+                {
+                    yield return $"{where}: {target} uses unknown circuit breaker '{c}'";
+                }
+            }
+
+            foreach (var component in resiliency.Body.Map("spec.targets.components").Keys.Where(c => resources.Component(c) is null))
+            {
+                yield return $"{where}: targets component '{component}', which does not exist";
+            }
+
+            var actors = resiliency.Body.Map("spec.targets.actors");
+            foreach (var actor in actors.Keys.Where(a => !actorTypes.Contains(a)))
+            {
+                yield return $"{where}: targets actor type '{actor}', which no service declares";
+            }
+
+            if (resiliency.Body.At($"spec.targets.components.{DaprComponents.PubSub}.inbound.retry") is null)
+            {
+                yield return $"{where}: '{DaprComponents.PubSub}' inbound needs a retry (then Dapr dead-letters)";
+            }
+
+            if (!requireBreakers)
+            {
+                continue;
+            }
+
+            if (resiliency.Body.At($"spec.targets.components.{DaprComponents.PubSub}.outbound.circuitBreaker") is null)
+            {
+                yield return $"{where}: '{DaprComponents.PubSub}' outbound needs a circuit breaker";
+            }
+
+            foreach (var actor in actorTypes.Where(a => actors.GetValueOrDefault(a).At("circuitBreaker") is null))
+            {
+                yield return $"{where}: actor type '{actor}' needs a retry/timeout/circuit breaker target";
+            }
+        }
+    }
+
+    /// <summary>A subscriber fails the same way locally and on a cluster: the same retries before dead-lettering.</summary>
+    public static IEnumerable<string> SubscriberRetryMirror(DaprResources local, DaprResources kubernetes)
+    {
+        static string? Retry(DaprResources resources)
+        {
+            var resiliency = resources.All.FirstOrDefault(r => r.Kind == "Resiliency");
+            var name = resiliency?.Body.Text($"spec.targets.components.{DaprComponents.PubSub}.inbound.retry");
+            return name is null ? null : TemplateFunctions.ToYaml(resiliency!.Body.At($"spec.policies.retries.{name}"));
+        }
+
+        var expected = Retry(local);
+        if (expected is null || expected != Retry(kubernetes))
+        {
+            yield return $"the '{DaprComponents.PubSub}' inbound retry differs between {local.Place} and {kubernetes.Place}";
+        }
+    }
+
+    [GeneratedRegex(@"^[a-z]+\.[a-z0-9.-]+$")]
+    private static partial Regex ComponentType();
+
+    [GeneratedRegex(@"^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$")]
+    private static partial Regex GoDuration();
+}

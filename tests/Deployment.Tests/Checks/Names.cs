@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using DaprOrders.Contracts;
+
+namespace DaprOrders.Deployment.Tests.Checks;
+
+/// <summary>The names the code defines (Contracts) and finds in source (actor types, the REST route group).</summary>
+public static partial class Names
+{
+    /// <summary>Customer levels, each with an enriched-orders topic (see <see cref="Customer.Level"/>).</summary>
+    public static IReadOnlyList<string> CustomerLevels { get; } = ["platinum", "gold", "silver", "bronze"];
+
+    /// <summary>Every topic: the constants of <see cref="Topics"/> and the enriched-orders topic of each level.</summary>
+    public static IReadOnlySet<string> Topics { get; } = ConstantsOf(typeof(Topics))
+        .Where(name => name != Contracts.Topics.EnrichedOrdersPrefix)
+        .Concat(CustomerLevels.Select(Contracts.Topics.EnrichedOrders))
+        .ToHashSet(StringComparer.Ordinal);
+
+    public static IReadOnlySet<string> Components { get; } =
+        ConstantsOf(typeof(DaprComponents)).ToHashSet(StringComparer.Ordinal);
+
+    public static IReadOnlySet<string> AppIds { get; } = Contracts.AppIds.All.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>App ids that run as services on a cluster: all but the loaders CLI, which only publishes.</summary>
+    public static IReadOnlySet<string> DeployedAppIds { get; } =
+        Contracts.AppIds.All.Where(id => id != Contracts.AppIds.Loader).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Actor type names declared in services/**.cs (`public const string TypeName = "..."`).</summary>
+    public static IReadOnlySet<string> ActorTypes(Repo repo) =>
+        SourceFiles(repo).SelectMany(f => ActorTypeName().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Route groups mapped in services/**.cs (`MapGroup("/v1/orders")`).</summary>
+    public static IReadOnlySet<string> RouteGroups(Repo repo) =>
+        SourceFiles(repo).SelectMany(f => RouteGroup().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static IEnumerable<string> SourceFiles(Repo repo) =>
+        Directory.EnumerateFiles(repo.Path("services"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    private static IEnumerable<string> ConstantsOf(Type type) =>
+        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
+
+    [GeneratedRegex("""const\s+string\s+TypeName\s*=\s*"([A-Za-z0-9_]+)"\s*;""")]
+    private static partial Regex ActorTypeName();
+
+    [GeneratedRegex("""MapGroup\(\s*"([^"]+)"\s*\)""")]
+    private static partial Regex RouteGroup();
+}

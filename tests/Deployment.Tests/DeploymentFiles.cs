@@ -1,0 +1,67 @@
+using DaprOrders.Deployment.Tests.Checks;
+using DaprOrders.Deployment.Tests.Helm;
+using DaprOrders.Deployment.Tests.Yaml;
+
+namespace DaprOrders.Deployment.Tests;
+
+/// <summary>Everything the checks read from one checkout, loaded once.</summary>
+public sealed class DeploymentFiles(Repo repo)
+{
+    private readonly Lazy<RenderedChart> chart = new(() => ChartRenderer.Render(repo.Chart));
+    private readonly Lazy<RenderedChart> devChart = new(() => ChartRenderer.Render(repo.Chart, repo.DevValues));
+
+    public Repo Repo => repo;
+
+    public DaprResources Local { get; } = DaprResources.FromFolder(repo.LocalComponents);
+
+    public DaprResources Kubernetes { get; } = DaprResources.FromFolder(repo.KubernetesComponents);
+
+    public RenderedChart Chart => chart.Value;
+
+    public RenderedChart DevChart => devChart.Value;
+
+    public IReadOnlySet<string> ActorTypes { get; } = Names.ActorTypes(repo);
+
+    private static readonly string[] ScopeKeys = ["publishingScopes", "subscriptionScopes"];
+
+    /// <summary>Topics named in the pub/sub scopes of a place: each needs a KafkaTopic.</summary>
+    public static IEnumerable<string> TopicsInScopes(DaprResources resources) =>
+        resources.Components.Where(c => c.Body.Text("spec.type") == "pubsub.kafka")
+            .SelectMany(c => ScopeKeys.Select(k => DaprResources.Value(c, k)))
+            .SelectMany(v => DaprResources.ParseScopes(v).Values.SelectMany(t => t));
+
+    /// <summary>Every problem the checks find, for the tests that run them all on a mutated copy.</summary>
+    public IEnumerable<string> AllProblems()
+    {
+        var chartResources = DaprResources.FromChart(Chart);
+        var devResources = DaprResources.FromChart(DevChart);
+        return ComponentChecks.Schema(Local)
+            .Concat(ComponentChecks.Schema(Kubernetes))
+            .Concat(ComponentChecks.Schema(chartResources))
+            .Concat(ComponentChecks.Schema(devResources))
+            .Concat(ComponentChecks.NamesAgreeWithContracts(Local))
+            .Concat(ComponentChecks.NamesAgreeWithContracts(Kubernetes))
+            .Concat(ComponentChecks.NamesAgreeWithContracts(chartResources))
+            .Concat(ComponentChecks.PubSubScopes(Local))
+            .Concat(ComponentChecks.PubSubScopes(Kubernetes))
+            .Concat(ComponentChecks.ScopesMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.ScopesMirror(Kubernetes, chartResources))
+            .Concat(ComponentChecks.ScopesMirror(Kubernetes, devResources))
+            .Concat(ComponentChecks.Resiliency(Local, ActorTypes, requireBreakers: false))
+            .Concat(ComponentChecks.Resiliency(Kubernetes, ActorTypes, requireBreakers: true))
+            .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
+            .Concat(ChartChecks.ChartMetadata(Repo, Chart))
+            .Concat(ChartChecks.SameDaprResources(Kubernetes, chartResources))
+            .Concat(ForChart(Chart, "default values"))
+            .Concat(ForChart(DevChart, "dev values"));
+    }
+
+    public IEnumerable<string> ForChart(RenderedChart rendered, string label) =>
+        ChartChecks.Objects(rendered)
+            .Concat(ChartChecks.Deployments(Repo, rendered))
+            .Concat(ChartChecks.ServicesAndPolicies(rendered))
+            .Concat(ChartChecks.Ingress(Repo, rendered))
+            .Concat(ChartChecks.KafkaTopics(rendered, TopicsInScopes(Local).Concat(TopicsInScopes(Kubernetes))))
+            .Concat(ChartChecks.AppNames(Repo, rendered))
+            .Select(p => $"[{label}] {p}");
+}

@@ -1,0 +1,87 @@
+namespace DaprOrders.Deployment.Tests;
+
+/// <summary>
+/// The checks catch drift: each test copies the deployment files of this checkout, changes one name or drops one
+/// required field, and expects the checks to report exactly that.
+/// </summary>
+public sealed class MutationTests : IDisposable
+{
+    private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services"];
+
+    private readonly string root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
+
+    public MutationTests()
+    {
+        foreach (var folder in CopiedFolders)
+        {
+            CopyFolder(Repo.Current.Path(folder), Path.Combine(root, folder));
+        }
+
+        File.Copy(Repo.Current.Path("dapr.yaml"), Path.Combine(root, "dapr.yaml"));
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    public static TheoryData<string, string, string, string> Mutations { get; } = new()
+    {
+        { "charts/daprorders/values.yaml", "    customers:\n      compact: true\n", "    customer:\n      compact: true\n", "topic 'customers' has no KafkaTopic" },
+        { "charts/daprorders/values.yaml", "    warehouse-inventory:\n      compact: true\n", "    warehouse-inventory: {}\n", "warehouse-inventory (kafka-topics.yaml): cleanup.policy must be compact" },
+        { "charts/daprorders/values.yaml", "    project: Grid\n    replicas: 1\n", "    project: Grid\n    replicas: 2\n", "grid must run exactly 1 replica" },
+        { "charts/daprorders/templates/deployments.yaml", "        dapr.io/app-id: {{ $name | quote }}\n", "", "annotation dapr.io/app-id must be the deployment's name" },
+        { "charts/daprorders/templates/deployments.yaml", "path: /readyz", "path: /ready", "readinessProbe must GET /readyz" },
+        { "charts/daprorders/templates/deployments.yaml", "            - name: APP_PORT\n              value: {{ $svc.port | quote }}", "            - name: APP_PORT\n              value: \"9999\"", "env APP_PORT must equal dapr.io/app-port" },
+        { "charts/daprorders/templates/ingress.yaml", "          - path: /v1/orders\n", "          - path: /dapr/subscribe\n", "exposes Dapr, actor, subscription or health routes" },
+        { "charts/daprorders/templates/dapr-components.yaml", "  name: statestore\n", "  name: state\n", "components named 'statestore' (DaprComponents), expected 1" },
+        { "charts/daprorders/templates/dapr-configuration.yaml", "      protocol: grpc\n", "      protocol: tcp\n", "spec.tracing.otel.protocol must be grpc or http" },
+        { "components/kubernetes/pubsub.yaml", "fraud=order-validations,dead-letter", "fraud=orders,order-validations,dead-letter", "'fraud' may publish 'orders', whose single writer is 'orders'" },
+        { "components/kubernetes/pubsub.yaml", "fraud=order-validations,dead-letter", "fraud=orders,order-validations,dead-letter", "'pubsub' publishingScopes differ between local and kubernetes" },
+        { "components/kubernetes/pubsub.yaml", "    - name: brokers\n      value: \"daprorders-kafka-bootstrap:9093\"\n", "", "pubsub.kafka requires metadata 'brokers'" },
+        { "components/kubernetes/statestore.yaml", "    - name: actorStateStore\n      value: \"true\"\n", "", "kubernetes: 0 actor state stores" },
+        { "components/kubernetes/email.yaml", "scopes:\n  - email\n", "", "'email' must be scoped to 'email' only" },
+        { "components/kubernetes/resiliency.yaml", "      ProductStockActor:\n", "      StockActor:\n", "targets actor type 'StockActor', which no service declares" },
+        { "components/local/pubsub.yaml", "grid=orders,payments,customers\"", "grid=orders,payments,customers,shipments\"", "names topic 'shipments', which is not in Topics" },
+        { "components/local/pubsub-broadcast.yaml", "\"{uuid}\"", "\"orders\"", "consumerID must be \"{uuid}\"" },
+        { "components/local/resiliency.yaml", "        maxRetries: 5\n", "        maxRetries: 3\n", "inbound retry differs between local and kubernetes" },
+        { "services/Fraud/CustomerSpendActor.cs", "TypeName = \"CustomerSpendActor\"", "TypeName = \"SpendActor\"", "targets actor type 'CustomerSpendActor', which no service declares" },
+        { "dapr.yaml", "appID: fraud\n", "appID: fraud-check\n", "dapr.yaml app 'fraud-check' is not in AppIds" },
+    };
+
+    [Fact]
+    public void An_unchanged_copy_has_no_problems()
+    {
+        var problems = new DeploymentFiles(new Repo(root)).AllProblems().ToList();
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutations))]
+    public void A_drifted_name_or_missing_field_is_reported(string file, string original, string replacement, string expected)
+    {
+        var path = Path.Combine(root, file);
+        var text = File.ReadAllText(path);
+        Assert.Contains(original, text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(original, replacement, StringComparison.Ordinal));
+
+        var problems = new DeploymentFiles(new Repo(root)).AllProblems().ToList();
+
+        Assert.True(problems.Any(p => p.Contains(expected, StringComparison.Ordinal)),
+            $"expected a problem containing \"{expected}\", got:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+    }
+
+    private static void CopyFolder(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Any(p => p is "bin" or "obj" or "out" or "wwwroot" or "node_modules"))
+            {
+                continue;
+            }
+
+            var destination = Path.Combine(target, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+}

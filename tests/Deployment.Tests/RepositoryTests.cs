@@ -1,0 +1,102 @@
+using DaprOrders.Deployment.Tests.Checks;
+
+namespace DaprOrders.Deployment.Tests;
+
+/// <summary>The checks on this checkout: components/, the chart (default and dev values), dapr.yaml, Contracts.</summary>
+public class RepositoryTests
+{
+    private static readonly DeploymentFiles Files = new(Repo.Current);
+
+    private static void AssertNone(IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        Assert.True(list.Count == 0, string.Join(Environment.NewLine, list));
+    }
+
+    [Fact]
+    public void Local_components_follow_the_Dapr_component_spec() => AssertNone(ComponentChecks.Schema(Files.Local));
+
+    [Fact]
+    public void Kubernetes_components_follow_the_Dapr_component_spec() =>
+        AssertNone(ComponentChecks.Schema(Files.Kubernetes));
+
+    [Fact]
+    public void Chart_Dapr_resources_follow_the_Dapr_component_spec_with_default_and_dev_values() =>
+        AssertNone(ComponentChecks.Schema(DaprResources.FromChart(Files.Chart))
+            .Concat(ComponentChecks.Schema(DaprResources.FromChart(Files.DevChart))));
+
+    [Fact]
+    public void Component_names_are_the_ones_in_DaprComponents_everywhere() =>
+        AssertNone(ComponentChecks.NamesAgreeWithContracts(Files.Local)
+            .Concat(ComponentChecks.NamesAgreeWithContracts(Files.Kubernetes))
+            .Concat(ComponentChecks.NamesAgreeWithContracts(DaprResources.FromChart(Files.Chart)))
+            .Concat(ComponentChecks.NamesAgreeWithContracts(DaprResources.FromChart(Files.DevChart))));
+
+    [Fact]
+    public void Pub_sub_scopes_name_known_apps_and_topics_and_keep_a_single_writer_of_orders() =>
+        AssertNone(ComponentChecks.PubSubScopes(Files.Local).Concat(ComponentChecks.PubSubScopes(Files.Kubernetes)));
+
+    [Fact]
+    public void Kubernetes_and_chart_pub_sub_scopes_are_exactly_the_local_ones() =>
+        AssertNone(ComponentChecks.ScopesMirror(Files.Local, Files.Kubernetes)
+            .Concat(ComponentChecks.ScopesMirror(Files.Kubernetes, DaprResources.FromChart(Files.Chart)))
+            .Concat(ComponentChecks.ScopesMirror(Files.Kubernetes, DaprResources.FromChart(Files.DevChart))));
+
+    [Fact]
+    public void Resiliency_targets_existing_policies_components_and_actor_types() =>
+        AssertNone(ComponentChecks.Resiliency(Files.Local, Files.ActorTypes, requireBreakers: false)
+            .Concat(ComponentChecks.Resiliency(Files.Kubernetes, Files.ActorTypes, requireBreakers: true))
+            .Concat(ComponentChecks.SubscriberRetryMirror(Files.Local, Files.Kubernetes)));
+
+    [Fact]
+    public void Every_actor_type_in_the_services_is_found() =>
+        Assert.Superset(new HashSet<string> { "OrderValidationActor", "CustomerSpendActor", "ProductStockActor" },
+            Files.ActorTypes.ToHashSet());
+
+    [Fact]
+    public void Chart_renders_the_Dapr_resources_of_components_kubernetes() =>
+        AssertNone(ChartChecks.SameDaprResources(Files.Kubernetes, DaprResources.FromChart(Files.Chart)));
+
+    [Fact]
+    public void Chart_metadata_and_notes_document_the_prerequisites() =>
+        AssertNone(ChartChecks.ChartMetadata(Files.Repo, Files.Chart));
+
+    [Fact]
+    public void Chart_objects_have_known_kinds_api_versions_and_valid_names() =>
+        AssertNone(ChartChecks.Objects(Files.Chart).Concat(ChartChecks.Objects(Files.DevChart)));
+
+    [Fact]
+    public void Deployments_carry_Dapr_annotations_ports_and_probes_that_agree() =>
+        AssertNone(ChartChecks.Deployments(Files.Repo, Files.Chart).Concat(ChartChecks.Deployments(Files.Repo, Files.DevChart)));
+
+    [Fact]
+    public void Services_budgets_autoscalers_and_volumes_point_at_the_chart_deployments() =>
+        AssertNone(ChartChecks.ServicesAndPolicies(Files.Chart).Concat(ChartChecks.ServicesAndPolicies(Files.DevChart)));
+
+    [Fact]
+    public void Ingress_exposes_only_the_REST_API_of_the_orders_service() =>
+        AssertNone(ChartChecks.Ingress(Files.Repo, Files.Chart));
+
+    [Fact]
+    public void Every_topic_has_a_KafkaTopic_and_tables_are_compacted() =>
+        AssertNone(ChartChecks.KafkaTopics(Files.Chart, DeploymentFiles.TopicsInScopes(Files.Local))
+            .Concat(ChartChecks.KafkaTopics(Files.DevChart, DeploymentFiles.TopicsInScopes(Files.Kubernetes))));
+
+    [Fact]
+    public void Chart_services_dapr_yaml_apps_and_app_ids_agree() =>
+        AssertNone(ChartChecks.AppNames(Files.Repo, Files.Chart));
+
+    [Fact]
+    public void Every_app_id_is_deployed_by_the_chart_except_the_loader() =>
+        Assert.Equal(
+            Names.DeployedAppIds.Order(StringComparer.Ordinal),
+            Files.Chart.OfKind("Deployment").Select(d => d.Name!).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Dev_values_run_one_Kafka_broker_without_authentication() =>
+        Assert.Equal(
+            ("none", "daprorders-kafka-bootstrap:9092", 1L),
+            (Checks.DaprResources.Value(DaprResources.FromChart(Files.DevChart).Component("pubsub")!, "authType"),
+             Checks.DaprResources.Value(DaprResources.FromChart(Files.DevChart).Component("pubsub")!, "brokers"),
+             (long)Files.DevChart.OfKind("KafkaTopic").Max(t => (long)Yaml.YamlPath.At(t.Body, "spec.replicas")!)));
+}
