@@ -1,0 +1,79 @@
+using DaprOrders.Contracts;
+using Microsoft.Playwright;
+
+namespace DaprOrders.Grid.Tests;
+
+/// <summary>The page in headless Chromium over the real service with 100,000 orders.</summary>
+public sealed class GridPageBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const int RowHeight = 28; // grid.js ROW_HEIGHT
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string RowOf(string orderId) => $"#rows .row[data-order-id='{orderId}']";
+
+    private static async Task<string[]> CellsAsync(IPage page, string orderId) =>
+        [.. await page.Locator($"{RowOf(orderId)} > span").AllInnerTextsAsync()];
+
+    private static async Task ScrollToAsync(IPage page, int top) =>
+        await page.Locator("#viewport").EvaluateAsync("(viewport, top) => { viewport.scrollTop = top; }", top);
+
+    [Fact]
+    public async Task The_first_rows_render_with_their_customer_and_only_rows_in_view_exist()
+    {
+        var page = await fixture.OpenGridAsync();
+
+        await page.WaitForSelectorAsync(RowOf(BrowserFixture.OrderIdAt(0)));
+
+        var cells = await CellsAsync(page, BrowserFixture.OrderIdAt(0));
+        Assert.Equal(["1", "o-000000", "Ada Customer0", "gold", "JUMPERS", "1", "10.00", "CREATED", ""], cells);
+        Assert.Contains("100,0", await page.InnerTextAsync("#total"), StringComparison.Ordinal);
+        var rendered = await page.Locator("#rows .row").CountAsync();
+        Assert.InRange(rendered, 10, 100);
+    }
+
+    [Fact]
+    public async Task Scrolling_far_down_shows_the_rows_at_that_position()
+    {
+        var page = await fixture.OpenGridAsync();
+        await page.WaitForSelectorAsync(RowOf(BrowserFixture.OrderIdAt(0)));
+
+        // A wheel scroll as a person does, then a jump as when dragging the scroll bar.
+        await page.Locator("#viewport").HoverAsync();
+        await page.Mouse.WheelAsync(0, 40 * RowHeight);
+        await page.WaitForSelectorAsync(RowOf(BrowserFixture.OrderIdAt(45)));
+        await ScrollToAsync(page, 73_210 * RowHeight);
+
+        await page.WaitForSelectorAsync(RowOf(BrowserFixture.OrderIdAt(73_210)));
+        var position = await page.GetAttributeAsync(RowOf(BrowserFixture.OrderIdAt(73_215)), "data-position");
+        Assert.Equal("73215", position);
+        Assert.Equal("Ada Customer15", (await CellsAsync(page, BrowserFixture.OrderIdAt(73_215)))[2]);
+        Assert.Equal(0, await page.Locator(RowOf(BrowserFixture.OrderIdAt(0))).CountAsync());
+        Assert.InRange(await page.Locator("#rows .row").CountAsync(), 10, 100);
+    }
+
+    [Fact]
+    public async Task A_new_order_and_a_payment_appear_without_a_reload()
+    {
+        var page = await fixture.OpenGridAsync();
+        await page.EvaluateAsync("() => { window.loadedOnce = true; }");
+        await page.WaitForSelectorAsync("body[data-live='true']");
+        await ScrollToAsync(page, int.MaxValue / 2); // to the bottom: the grid follows new rows there
+        var lastSeeded = BrowserFixture.OrderIdAt(BrowserFixture.SeededOrders - 1);
+        await page.WaitForSelectorAsync(RowOf(lastSeeded));
+        var newOrder = new Order($"o-new-{Guid.NewGuid():N}"[..20], "c-7", OrderState.Created, Product.Stockings, 3, 45m);
+
+        await fixture.DeliverAsync(Topics.Orders, newOrder, Cancel);
+        await page.WaitForSelectorAsync(RowOf(newOrder.Id));
+        await fixture.DeliverAsync(Topics.Payments, new Payment("p-new", newOrder.Id, "EUR", 45m), Cancel);
+        await fixture.DeliverAsync(Topics.Orders, newOrder with { State = OrderState.Validated }, Cancel);
+        await page.WaitForSelectorAsync($"{RowOf(newOrder.Id)} .state-VALIDATED");
+        await page.WaitForSelectorAsync($"{RowOf(newOrder.Id)} .payment:has-text('45.00 EUR')");
+
+        var cells = await CellsAsync(page, newOrder.Id);
+        Assert.Equal(["STOCKINGS", "3", "45.00", "VALIDATED", "45.00 EUR"], cells[4..]);
+        Assert.Equal("Ada Customer7", cells[2]);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.loadedOnce === true"), "the page was reloaded");
+        Assert.True(int.Parse(cells[0], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture) > BrowserFixture.SeededOrders);
+    }
+}
