@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.Email.Tests;
@@ -7,6 +8,7 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly Lock _sync = new();
     private readonly List<string> _warnings = [];
+    private readonly Channel<string> _stream = Channel.CreateUnbounded<string>();
 
     public IReadOnlyList<string> Warnings
     {
@@ -15,6 +17,19 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
             lock (_sync)
             {
                 return [.. _warnings];
+            }
+        }
+    }
+
+    /// <summary>Waits for the next warning that contains <paramref name="text"/>, instead of sleeping.</summary>
+    public async Task<string> NextWarningAsync(string text, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var warning = await _stream.Reader.ReadAsync(cancellationToken);
+            if (warning.Contains(text, StringComparison.Ordinal))
+            {
+                return warning;
             }
         }
     }
@@ -31,6 +46,8 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
         {
             _warnings.Add(message);
         }
+
+        _stream.Writer.TryWrite(message);
     }
 
     private sealed class Recorder(RecordingLoggerProvider provider) : ILogger
