@@ -52,6 +52,9 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
             .Concat(ChartChecks.ChartMetadata(Repo, Chart))
             .Concat(ChartChecks.SameDaprResources(Kubernetes, chartResources))
+            .Concat(BuildChecks.Dockerfile(Repo, Chart))
+            .Concat(BuildChecks.TiltFiles(Repo, DevChart))
+            .Concat(BuildChecks.DevPlatform(Repo, DevChart))
             .Concat(ForChart(Chart, "default values"))
             .Concat(ForChart(DevChart, "dev values"));
     }
@@ -63,5 +66,6 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ChartChecks.Ingress(Repo, rendered))
             .Concat(ChartChecks.KafkaTopics(rendered, TopicsInScopes(Local).Concat(TopicsInScopes(Kubernetes))))
             .Concat(ChartChecks.AppNames(Repo, rendered))
+            .Concat(ChartChecks.AppSettings(Repo, rendered))
             .Select(p => $"[{label}] {p}");
 }

@@ -7,6 +7,7 @@ namespace DaprOrders.Deployment.Tests;
 public sealed class MutationTests : IDisposable
 {
     private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services"];
+    private static readonly string[] CopiedFiles = ["dapr.yaml", "Tiltfile", ".dockerignore", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig"];
 
     private readonly string root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
 
@@ -17,7 +18,10 @@ public sealed class MutationTests : IDisposable
             CopyFolder(Repo.Current.Path(folder), Path.Combine(root, folder));
         }
 
-        File.Copy(Repo.Current.Path("dapr.yaml"), Path.Combine(root, "dapr.yaml"));
+        foreach (var file in CopiedFiles)
+        {
+            File.Copy(Repo.Current.Path(file), Path.Combine(root, file));
+        }
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
@@ -27,6 +31,7 @@ public sealed class MutationTests : IDisposable
         { "charts/daprorders/values.yaml", "    customers:\n      compact: true\n", "    customer:\n      compact: true\n", "topic 'customers' has no KafkaTopic" },
         { "charts/daprorders/values.yaml", "    warehouse-inventory:\n      compact: true\n", "    warehouse-inventory: {}\n", "warehouse-inventory (kafka-topics.yaml): cleanup.policy must be compact" },
         { "charts/daprorders/values.yaml", "    project: Grid\n    replicas: 1\n", "    project: Grid\n    replicas: 2\n", "grid must run exactly 1 replica" },
+        { "charts/daprorders/values.yaml", "      Fraud__Limit: \"2000\"\n", "      Fraud__Limt: \"2000\"\n", "services.fraud.env.Fraud__Limt is not a setting of services/Fraud" },
         { "charts/daprorders/templates/deployments.yaml", "        dapr.io/app-id: {{ $name | quote }}\n", "", "annotation dapr.io/app-id must be the deployment's name" },
         { "charts/daprorders/templates/deployments.yaml", "path: /readyz", "path: /ready", "readinessProbe must GET /readyz" },
         { "charts/daprorders/templates/deployments.yaml", "            - name: APP_PORT\n              value: {{ $svc.port | quote }}", "            - name: APP_PORT\n              value: \"9999\"", "env APP_PORT must equal dapr.io/app-port" },
@@ -43,6 +48,11 @@ public sealed class MutationTests : IDisposable
         { "components/local/pubsub-broadcast.yaml", "\"{uuid}\"", "\"orders\"", "consumerID must be \"{uuid}\"" },
         { "components/local/resiliency.yaml", "        maxRetries: 5\n", "        maxRetries: 3\n", "inbound retry differs between local and kubernetes" },
         { "services/Fraud/CustomerSpendActor.cs", "TypeName = \"CustomerSpendActor\"", "TypeName = \"SpendActor\"", "targets actor type 'CustomerSpendActor', which no service declares" },
+        { "services/Dockerfile", "USER $APP_UID\n", "USER root\n", "the final stage must switch to a non-root USER" },
+        { "services/Dockerfile", "COPY services/ServiceDefaults/ services/ServiceDefaults/\n", "", "does not COPY services/ServiceDefaults/" },
+        { "tilt/values-dev.yaml", "  host: \"redis:6379\"", "  host: \"redis-master:6379\"", "dev redis.host 'redis-master:6379' is not a Service port in tilt/dev" },
+        { "tilt/dev/kafka.yaml", "  name: daprorders\n  annotations:", "  name: kafka\n  annotations:", "tilt/dev has no Strimzi Kafka named 'daprorders'" },
+        { "Tiltfile", "'statestore:component'", "'state-store:component'", "Tiltfile groups 'state-store:component', which the chart does not render" },
         { "dapr.yaml", "appID: fraud\n", "appID: fraud-check\n", "dapr.yaml app 'fraud-check' is not in AppIds" },
     };
 

@@ -87,10 +87,26 @@ public class RepositoryTests
         AssertNone(ChartChecks.AppNames(Files.Repo, Files.Chart));
 
     [Fact]
+    public void App_settings_in_the_chart_are_settings_the_services_bind() =>
+        AssertNone(ChartChecks.AppSettings(Files.Repo, Files.Chart).Concat(ChartChecks.AppSettings(Files.Repo, Files.DevChart)));
+
+    [Fact]
     public void Every_app_id_is_deployed_by_the_chart_except_the_loader() =>
         Assert.Equal(
             Names.DeployedAppIds.Order(StringComparer.Ordinal),
             Files.Chart.OfKind("Deployment").Select(d => d.Name!).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Dockerfile_builds_every_chart_project_in_two_stages_as_non_root() =>
+        AssertNone(BuildChecks.Dockerfile(Files.Repo, Files.Chart).Concat(BuildChecks.DockerIgnore(Files.Repo)));
+
+    [Fact]
+    public void Tilt_files_name_existing_paths_and_rendered_objects() =>
+        AssertNone(BuildChecks.TiltFiles(Files.Repo, Files.DevChart));
+
+    [Fact]
+    public void Dev_platform_serves_the_hosts_and_ports_the_dev_values_point_at() =>
+        AssertNone(BuildChecks.DevPlatform(Files.Repo, Files.DevChart));
 
     [Fact]
     public void Dev_values_run_one_Kafka_broker_without_authentication() =>

@@ -412,6 +412,30 @@ public static partial class ChartChecks
         }
     }
 
+    /// <summary>
+    /// App settings in values.yaml are keys the service binds (Section__Property of its options classes), and the
+    /// email service's sender is the SMTP binding's emailFrom.
+    /// </summary>
+    public static IEnumerable<string> AppSettings(Repo repo, RenderedChart chart)
+    {
+        foreach (var (name, service) in chart.Values.Map("services"))
+        {
+            var known = Names.OptionKeys(repo, service.Text("project") ?? "");
+            foreach (var key in service.Map("env").Keys.Where(k => !known.Contains(k)))
+            {
+                yield return $"values.yaml services.{name}.env.{key} is not a setting of services/{service.Text("project")} " +
+                    $"(known: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
+            }
+        }
+
+        var from = chart.Values.Map("services").GetValueOrDefault(AppIds.Email).Map("env").GetValueOrDefault("Email__From");
+        var email = DaprResources.FromChart(chart).Component(DaprComponents.EmailBinding);
+        if (email is null || YamlPath.Format(from) != DaprResources.Value(email, "emailFrom"))
+        {
+            yield return $"services.email.env.Email__From ('{from}') must be the '{DaprComponents.EmailBinding}' binding's emailFrom";
+        }
+    }
+
     /// <summary>The chart's Dapr resources are the files in components/kubernetes (labels aside).</summary>
     public static IEnumerable<string> SameDaprResources(DaprResources files, DaprResources chart)
     {

@@ -35,6 +35,31 @@ public static partial class Names
         SourceFiles(repo).SelectMany(f => RouteGroup().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Configuration keys a project binds, as environment variables: "Section__Property" for every options class
+    /// (`const string Section = "Fraud"` and its `public T Property { get; set; }`).
+    /// </summary>
+    public static IReadOnlySet<string> OptionKeys(Repo repo, string project)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var folder = repo.Path("services", project);
+        if (!Directory.Exists(folder))
+        {
+            return keys;
+        }
+
+        foreach (var file in SourceFiles(repo).Where(f => f.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            if (OptionsSection().Match(text) is { Success: true } section)
+            {
+                keys.UnionWith(OptionsProperty().Matches(text).Select(m => $"{section.Groups[1].Value}__{m.Groups[1].Value}"));
+            }
+        }
+
+        return keys;
+    }
+
     private static IEnumerable<string> SourceFiles(Repo repo) =>
         Directory.EnumerateFiles(repo.Path("services"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -47,6 +72,12 @@ public static partial class Names
 
     [GeneratedRegex("""const\s+string\s+TypeName\s*=\s*"([A-Za-z0-9_]+)"\s*;""")]
     private static partial Regex ActorTypeName();
+
+    [GeneratedRegex("""const\s+string\s+Section\s*=\s*"([A-Za-z0-9_]+)"\s*;""")]
+    private static partial Regex OptionsSection();
+
+    [GeneratedRegex("""public\s+[A-Za-z0-9_<>?,\[\] ]+?\s+([A-Za-z0-9_]+)\s*\{\s*get;\s*set;""")]
+    private static partial Regex OptionsProperty();
 
     [GeneratedRegex("""MapGroup\(\s*"([^"]+)"\s*\)""")]
     private static partial Regex RouteGroup();
