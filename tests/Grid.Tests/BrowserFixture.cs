@@ -9,7 +9,9 @@ namespace DaprOrders.Grid.Tests;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium; CHROMIUM_PATH overrides it (another distribution's path, or a check of the failure).</summary>
+    public static string ChromiumPath { get; } = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
     public const int SeededOrders = 100_000;
 
     private static readonly string[] ChromiumArgs =

@@ -1,0 +1,61 @@
+using DaprOrders.Grid.View;
+
+namespace DaprOrders.Grid.Tests;
+
+public sealed class GridDatabaseTests : IDisposable
+{
+    private readonly TempDatabase _folder = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_relative_path_is_under_the_content_root_and_its_folder_is_created()
+    {
+        var database = GridDatabase.Open(Path.Combine("data", "grid.db"), _folder.Folder);
+
+        await database.CreateSchemaAsync(Cancel);
+
+        Assert.True(File.Exists(Path.Combine(_folder.Folder, "data", "grid.db")));
+    }
+
+    [Fact]
+    public async Task The_default_path_is_the_data_folder_under_the_content_root()
+    {
+        var database = GridDatabase.Open(new GridOptions().Database, _folder.Folder);
+
+        await database.CreateSchemaAsync(Cancel);
+
+        Assert.True(File.Exists(Path.Combine(_folder.Folder, "data", "grid.db")));
+    }
+
+    [Fact]
+    public async Task Creating_the_schema_again_keeps_the_rows()
+    {
+        var database = GridDatabase.Open(_folder.Path, _folder.Folder);
+        await database.CreateSchemaAsync(Cancel);
+        using (var view = new OrderGridView(database, new GridChangeFeed()))
+        {
+            await view.ApplyAsync(TestOrders.Created("o-kept"), Cancel);
+        }
+
+        await database.CreateSchemaAsync(Cancel);
+
+        using var reopened = new OrderGridView(database, new GridChangeFeed());
+        Assert.NotNull(await reopened.FindAsync("o-kept", Cancel));
+    }
+
+    [Fact]
+    public async Task An_unusable_database_path_stops_the_start()
+    {
+        // A file where the database's folder should be.
+        var blocker = Path.Combine(_folder.Folder, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "", Cancel);
+        await using var grid = new GridApplication();
+        await using var app = grid.WithWebHostBuilder(builder =>
+            builder.UseSetting($"{GridOptions.Section}:{nameof(GridOptions.Database)}", Path.Combine(blocker, "grid.db")));
+
+        Assert.ThrowsAny<IOException>(() => app.CreateClient());
+    }
+}
