@@ -60,7 +60,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> OpenGridAsync()
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        page.SetDefaultTimeout(30_000);
+        // Generous: the whole suite shares two cores; normally each wait ends within a second.
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync(Address.ToString());
         return page;
     }
