@@ -24,7 +24,12 @@ public static partial class ComponentChecks
 
     private static readonly HashSet<string> KafkaAuthTypes = ["none", "password", "mtls", "oidc", "awsiam"];
 
-    public static IEnumerable<string> Schema(DaprResources resources)
+    /// <param name="resources">The resources to check.</param>
+    /// <param name="kafkaTlsMustBeExplicit">
+    /// Whether a Kafka component without authentication must say disableTls. False only for components/local, which
+    /// localdapr reads (it ignores TLS) and whose owner has been told that `dapr run -f` needs it too.
+    /// </param>
+    public static IEnumerable<string> Schema(DaprResources resources, bool kafkaTlsMustBeExplicit = true)
     {
         foreach (var resource in resources.All)
         {
@@ -46,7 +51,7 @@ public static partial class ComponentChecks
 
             var problems = resource.Kind switch
             {
-                "Component" => ComponentSchema(resource),
+                "Component" => ComponentSchema(resource, kafkaTlsMustBeExplicit),
                 "Configuration" => ConfigurationSchema(resource),
                 "Resiliency" => resource.Body.Map("spec.policies").Count == 0 || resource.Body.Map("spec.targets").Count == 0
                     ? ["spec.policies and spec.targets are required"]
@@ -60,7 +65,7 @@ public static partial class ComponentChecks
         }
     }
 
-    private static IEnumerable<string> ComponentSchema(Manifest component)
+    private static IEnumerable<string> ComponentSchema(Manifest component, bool kafkaTlsMustBeExplicit)
     {
         var type = component.Body.Text("spec.type") ?? "";
         if (!ComponentType().IsMatch(type))
@@ -112,7 +117,7 @@ public static partial class ComponentChecks
 
         if (type == "pubsub.kafka")
         {
-            foreach (var problem in KafkaSchema(component))
+            foreach (var problem in KafkaSchema(component, kafkaTlsMustBeExplicit))
             {
                 yield return problem;
             }
@@ -133,7 +138,7 @@ public static partial class ComponentChecks
         }
     }
 
-    private static IEnumerable<string> KafkaSchema(Manifest component)
+    private static IEnumerable<string> KafkaSchema(Manifest component, bool tlsMustBeExplicit)
     {
         var metadata = DaprResources.Metadata(component);
         var authType = DaprResources.Value(component, "authType") ?? "";
@@ -150,6 +155,13 @@ public static partial class ComponentChecks
         if (authType == "password" && metadata.GetValueOrDefault("saslPassword").At("secretKeyRef") is null)
         {
             yield return "saslPassword must come from a secret (secretKeyRef)";
+        }
+
+        // "By default TLS is enabled to secure the transport layer to Kafka" (pubsub.kafka docs): a broker without
+        // authentication is a plain listener here, so the component must say disableTls.
+        if (authType == "none" && DaprResources.Value(component, "disableTls") != "true" && tlsMustBeExplicit)
+        {
+            yield return "authType none (a plain listener) needs disableTls \"true\": pubsub.kafka uses TLS by default";
         }
 
         var offset = DaprResources.Value(component, "initialOffset");
