@@ -190,7 +190,8 @@ internal sealed class OrderEmailJoin(
             throw;
         }
 
-        logger.LogInformation("Order {OrderId}: confirmation sent to {EmailTo}", claim.OrderId, message.To);
+        // The customer id, not the address: logs are no place for personal data.
+        logger.LogInformation("Order {OrderId}: confirmation sent to customer {CustomerId}", claim.OrderId, claim.Order?.CustomerId);
         await ChangeClaimedAsync(claim, JoinRules.Sent(claim), _options.SentRetention, cancellationToken);
         watch.Forget(claim.OrderId);
     }
