@@ -76,4 +76,18 @@ public sealed class GridPageBrowserTests(BrowserFixture fixture) : IClassFixture
         Assert.True(await page.EvaluateAsync<bool>("() => window.loadedOnce === true"), "the page was reloaded");
         Assert.True(int.Parse(cells[0], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture) > BrowserFixture.SeededOrders);
     }
+
+    [Fact]
+    public async Task A_customer_change_shows_on_the_rows_in_view_without_a_reload()
+    {
+        var page = await fixture.OpenGridAsync();
+        await page.WaitForSelectorAsync("body[data-live='true']");
+        var orderOfCustomer1 = BrowserFixture.OrderIdAt(1); // seeded orders cycle through c-0 … c-99
+        await page.WaitForSelectorAsync(RowOf(orderOfCustomer1));
+
+        await fixture.DeliverAsync(Topics.Customers, TestOrders.Customer("c-1", "platinum", lastName: "Renamed"), Cancel);
+
+        await page.WaitForSelectorAsync($"{RowOf(orderOfCustomer1)} .level:has-text('platinum')");
+        Assert.Equal("Ada Renamed", (await CellsAsync(page, orderOfCustomer1))[2]);
+    }
 }

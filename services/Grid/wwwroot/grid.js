@@ -113,6 +113,7 @@ async function loadPage(page) {
     while (pages.size > MAX_CACHED_PAGES) pages.delete(pages.keys().next().value);
     setTotal(body.total);
     scheduleRender();
+    if (statusElement.textContent.startsWith('error')) showLive(document.body.dataset.live === 'true');
   } catch (error) {
     statusElement.textContent = `error: ${error.message}`;
     setTimeout(scheduleRender, 2000); // try again later, not in a tight loop
@@ -121,19 +122,17 @@ async function loadPage(page) {
   }
 }
 
+function showLive(live) {
+  statusElement.textContent = live ? 'live' : 'reconnecting…';
+  statusElement.classList.toggle('live', live);
+  if (live) document.body.dataset.live = 'true'; else delete document.body.dataset.live;
+}
+
 function connect() {
   const stream = new EventSource('/api/orders/stream');
-  stream.onopen = () => {
-    statusElement.textContent = 'live';
-    statusElement.classList.add('live');
-    document.body.dataset.live = 'true';
-  };
-  stream.onerror = () => {
-    // EventSource reconnects by itself; the new stream starts with a reset.
-    statusElement.textContent = 'reconnecting…';
-    statusElement.classList.remove('live');
-    delete document.body.dataset.live;
-  };
+  stream.onopen = () => showLive(true);
+  // EventSource reconnects by itself; the new stream starts with a reset.
+  stream.onerror = () => showLive(false);
   stream.addEventListener('reset', event => {
     generation++;
     setTotal(JSON.parse(event.data).total);
