@@ -51,6 +51,8 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ComponentChecks.Resiliency(Kubernetes, ActorTypes, requireBreakers: true))
             .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
             .Concat(ChartChecks.ChartMetadata(Repo, Chart))
+            .Concat(ChartChecks.OverridesExist(
+                YamlModel.LoadMapping(Repo.Path("charts", "daprorders", "values.yaml")), YamlModel.LoadMapping(Repo.DevValues)))
             .Concat(ChartChecks.SameDaprResources(Kubernetes, chartResources))
             .Concat(BuildChecks.Dockerfile(Repo, Chart))
             .Concat(BuildChecks.TiltFiles(Repo, DevChart))

@@ -110,6 +110,11 @@ public class RepositoryTests
         AssertNone(BuildChecks.DevPlatform(Files.Repo, Files.DevChart));
 
     [Fact]
+    public void Dev_values_override_only_keys_the_chart_has() =>
+        AssertNone(ChartChecks.OverridesExist(
+            Yaml.YamlModel.LoadMapping(Path.Combine(Repo.Current.Chart, "values.yaml")), Yaml.YamlModel.LoadMapping(Repo.Current.DevValues)));
+
+    [Fact]
     public void Dev_values_run_one_Kafka_broker_without_authentication() =>
         Assert.Equal(
             ("none", "daprorders-kafka-bootstrap:9092", 1L),

@@ -436,6 +436,35 @@ public static partial class ChartChecks
         }
     }
 
+    /// <summary>
+    /// Every key an overriding values file sets exists in values.yaml (a typo such as `replica:` would otherwise be
+    /// ignored silently). Free-form maps (`env`, `topics`) may gain keys.
+    /// </summary>
+    public static IEnumerable<string> OverridesExist(Dictionary<string, object?> defaults, Dictionary<string, object?> overrides, string path = "")
+    {
+        foreach (var (key, value) in overrides)
+        {
+            var at = path.Length == 0 ? key : $"{path}.{key}";
+            if (!defaults.TryGetValue(key, out var original))
+            {
+                if (!(path.EndsWith("env", StringComparison.Ordinal) || path.EndsWith("topics", StringComparison.Ordinal)))
+                {
+                    yield return $"'{at}' is not a key of values.yaml";
+                }
+
+                continue;
+            }
+
+            if (value is Dictionary<string, object?> inner && original is Dictionary<string, object?> under)
+            {
+                foreach (var problem in OverridesExist(under, inner, at))
+                {
+                    yield return problem;
+                }
+            }
+        }
+    }
+
     /// <summary>The chart's Dapr resources are the files in components/kubernetes (labels aside).</summary>
     public static IEnumerable<string> SameDaprResources(DaprResources files, DaprResources chart)
     {
