@@ -15,7 +15,8 @@ public sealed class MutationTests : IDisposable
     {
         foreach (var folder in CopiedFolders)
         {
-            CopyFolder(Repo.Current.Path(folder), Path.Combine(root, folder));
+            // From services/ the checks read sources and project files only.
+            CopyFolder(Repo.Current.Path(folder), Path.Combine(root, folder), folder == "services" ? IsSourceOrBuildFile : _ => true);
         }
 
         foreach (var file in CopiedFiles)
@@ -80,9 +81,12 @@ public sealed class MutationTests : IDisposable
             $"expected a problem containing \"{expected}\", got:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
     }
 
-    private static void CopyFolder(string source, string target)
+    private static bool IsSourceOrBuildFile(string file) =>
+        Path.GetExtension(file) is ".cs" or ".csproj" || Path.GetFileName(file) == "Dockerfile";
+
+    private static void CopyFolder(string source, string target, Func<string, bool> include)
     {
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(include))
         {
             var relative = Path.GetRelativePath(source, file);
             var parts = relative.Split(Path.DirectorySeparatorChar);
@@ -93,7 +97,14 @@ public sealed class MutationTests : IDisposable
 
             var destination = Path.Combine(target, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
+            try
+            {
+                File.Copy(file, destination);
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted since it was listed (a shared working tree): the copy is of what exists.
+            }
         }
     }
 }
