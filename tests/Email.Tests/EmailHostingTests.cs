@@ -1,5 +1,8 @@
 using DaprOrders.Contracts;
 using DaprOrders.TestDoubles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DaprOrders.Email.Tests;
@@ -17,12 +20,30 @@ public sealed class EmailHostingTests
     [InlineData("Email:MaxOrdersAwaitingCustomer", "0")]
     public async Task Invalid_configuration_stops_the_start(string key, string value)
     {
-        await using var app = new EmailApplication();
-        app.Settings[key] = value;
+        // The host runs the same validator at start; asked directly, nothing races the factory's host disposal.
+        await using var app = BuildWith(key, value);
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(key.Split(':')[1], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_configuration_passes_and_is_bound()
+    {
+        await using var app = BuildWith("Email:From", "shop@example.com");
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal("shop@example.com", app.Services.GetRequiredService<IOptions<EmailOptions>>().Value.From);
+    }
+
+    private static WebApplication BuildWith(string key, string value)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(key, value)]);
+        builder.AddEmail();
+        return builder.Build();
     }
 
     [Fact]
