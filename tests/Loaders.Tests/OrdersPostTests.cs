@@ -48,6 +48,15 @@ public sealed class OrdersPostTests
     }
 
     [Fact]
+    public async Task Without_a_rate_orders_go_out_at_ten_per_second()
+    {
+        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([0, 100, 200], loaders.Http.Requests.Select(r => r.At.TotalMilliseconds).Order());
+    }
+
+    [Fact]
     public async Task Sending_waits_when_max_in_flight_orders_are_unanswered()
     {
         var arrivals = Channel.CreateUnbounded<RecordedRequest>();
@@ -116,7 +125,7 @@ public sealed class OrdersPostTests
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
             [
-                "orders post: 3 of 3 orders sent in 2.0 s, 1.5/s (target 1/s)",
+                "orders post: 3 of 3 orders sent at 1.0/s (target 1/s), done after 2.0 s",
                 "orders:   2 accepted, 1 failed, 0 cancelled",
                 "payments: 2 published, 0 failed, 0 cancelled",
                 "POST /v1/orders latency: p50 20.0 ms, p95 40.0 ms, p99 40.0 ms, max 40.0 ms",
@@ -125,6 +134,22 @@ public sealed class OrdersPostTests
                 "1× order: 409 Conflict: Another order with this id exists.",
             ],
             run.OutLines);
+    }
+
+    [Fact]
+    public async Task When_slow_answers_hold_sending_back_the_summary_shows_the_rate_achieved()
+    {
+        loaders.Http.Respond = request =>
+        {
+            loaders.Clock.Advance(TimeSpan.FromMilliseconds(500));
+            return Task.FromResult(FakeHttp.Default(request));
+        };
+
+        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--rate", "10", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([0, 500, 1000], loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
+        Assert.Equal("orders post: 3 of 3 orders sent at 2.0/s (target 10/s), done after 1.5 s", run.OutLines[0]);
     }
 
     [Fact]
@@ -174,7 +199,7 @@ public sealed class OrdersPostTests
         var run = await loaders.RunAsync(interrupt.Token, "orders", "post", "--count", "100", "--rate", "1", "--max-in-flight", "1", "--no-payments", "--id-prefix", "x-", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(130, run.ExitCode);
-        Assert.Equal("orders post (interrupted): 3 of 100 orders sent in 2.0 s, 1.5/s (target 1/s)", run.OutLines[0]);
+        Assert.Equal("orders post (interrupted): 3 of 100 orders sent at 1.0/s (target 1/s), done after 2.0 s", run.OutLines[0]);
         Assert.Equal(3, loaders.Http.Requests.Count);
     }
 

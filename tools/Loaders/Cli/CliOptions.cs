@@ -62,6 +62,8 @@ internal static class CliOptions
     {
         Description = Invariant($"Orders per second, e.g. 10 or 2.5/s (default {defaultValue}/s)."),
         HelpName = "per-second",
+        // Without the option the custom parser is not called: the default needs a factory of its own.
+        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             if (result.Tokens.Count == 0)

@@ -32,7 +32,7 @@ internal sealed class OrderLoad(OrdersApiClient api, DaprPublisher publisher, Ti
                     await Task.Delay(wait, time, stop.Token);
                 }
 
-                summary.OrderSent();
+                summary.OrderSent(time.GetElapsedTime(start));
                 running.Add(SendAsync(plan, plan.OrderAt(i), options.Payments, summary, slots, stop));
                 progress.Tick(summary.ProgressLine);
             }

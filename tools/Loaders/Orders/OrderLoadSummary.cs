@@ -37,7 +37,25 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
     /// Orders sent whose POST has not been answered (nor given up).
     public int InFlight => Sent - Accepted - OrdersFailed - Volatile.Read(ref cancelled);
 
-    public void OrderSent() => Interlocked.Increment(ref sent);
+    /// When the first and the latest order went out (the send loop alone sets them).
+    private TimeSpan firstSentAt;
+    private TimeSpan lastSentAt;
+
+    public void OrderSent(TimeSpan at)
+    {
+        if (Interlocked.Increment(ref sent) == 1)
+        {
+            firstSentAt = at;
+        }
+
+        lastSentAt = at;
+    }
+
+    /// The rate orders actually went out at: sends after the first per second between first and last send.
+    /// On schedule this is the target; when max-in-flight held sending back, it is lower.
+    private string SendRate => Sent >= 2 && lastSentAt > firstSentAt
+        ? Invariant($"{(Sent - 1) / (lastSentAt - firstSentAt).TotalSeconds:0.0}/s")
+        : "-/s";
 
     public void OrderAnswered(bool wasAccepted, string? failure, TimeSpan latency)
     {
@@ -101,7 +119,7 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
     {
         var seconds = Elapsed.TotalSeconds;
         var state = Interrupted ? " (interrupted)" : AbortedBecause is not null ? " (stopped early)" : "";
-        yield return Invariant($"orders post{state}: {Sent} of {planned} orders sent in {seconds:0.0} s, {RunText.Rate(Sent, seconds)} (target {targetRate:0.###}/s)");
+        yield return Invariant($"orders post{state}: {Sent} of {planned} orders sent at {SendRate} (target {targetRate:0.###}/s), done after {seconds:0.0} s");
         yield return Invariant($"  orders:   {Accepted} accepted, {OrdersFailed} failed, {Volatile.Read(ref cancelled)} cancelled");
         yield return Invariant($"  payments: {Paid} published, {PaymentsFailed} failed, {Volatile.Read(ref paymentsCancelled)} cancelled");
         if (Percentiles() is { } p)
