@@ -35,7 +35,7 @@ public sealed class DeploymentFiles(Repo repo)
     {
         var chartResources = DaprResources.FromChart(Chart);
         var devResources = DaprResources.FromChart(DevChart);
-        return ComponentChecks.Schema(Local, kafkaTlsMustBeExplicit: false)
+        return ComponentChecks.Schema(Local)
             .Concat(ComponentChecks.Schema(Kubernetes))
             .Concat(ComponentChecks.Schema(chartResources))
             .Concat(ComponentChecks.Schema(devResources))

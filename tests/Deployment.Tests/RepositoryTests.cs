@@ -15,7 +15,7 @@ public class RepositoryTests
 
     [Fact]
     public void Local_components_follow_the_Dapr_component_spec() =>
-        AssertNone(ComponentChecks.Schema(Files.Local, kafkaTlsMustBeExplicit: false));
+        AssertNone(ComponentChecks.Schema(Files.Local));
 
     [Fact]
     public void Kubernetes_components_follow_the_Dapr_component_spec() =>

@@ -25,11 +25,7 @@ public static partial class ComponentChecks
     private static readonly HashSet<string> KafkaAuthTypes = ["none", "password", "mtls", "oidc", "awsiam"];
 
     /// <param name="resources">The resources to check.</param>
-    /// <param name="kafkaTlsMustBeExplicit">
-    /// Whether a Kafka component without authentication must say disableTls. False only for components/local, which
-    /// localdapr reads (it ignores TLS) and whose owner has been told that `dapr run -f` needs it too.
-    /// </param>
-    public static IEnumerable<string> Schema(DaprResources resources, bool kafkaTlsMustBeExplicit = true)
+    public static IEnumerable<string> Schema(DaprResources resources)
     {
         foreach (var resource in resources.All)
         {
@@ -51,7 +47,7 @@ public static partial class ComponentChecks
 
             var problems = resource.Kind switch
             {
-                "Component" => ComponentSchema(resource, kafkaTlsMustBeExplicit),
+                "Component" => ComponentSchema(resource),
                 "Configuration" => ConfigurationSchema(resource),
                 "Resiliency" => resource.Body.Map("spec.policies").Count == 0 || resource.Body.Map("spec.targets").Count == 0
                     ? ["spec.policies and spec.targets are required"]
@@ -65,7 +61,7 @@ public static partial class ComponentChecks
         }
     }
 
-    private static IEnumerable<string> ComponentSchema(Manifest component, bool kafkaTlsMustBeExplicit)
+    private static IEnumerable<string> ComponentSchema(Manifest component)
     {
         var type = component.Body.Text("spec.type") ?? "";
         if (!ComponentType().IsMatch(type))
@@ -117,7 +113,7 @@ public static partial class ComponentChecks
 
         if (type == "pubsub.kafka")
         {
-            foreach (var problem in KafkaSchema(component, kafkaTlsMustBeExplicit))
+            foreach (var problem in KafkaSchema(component))
             {
                 yield return problem;
             }
@@ -138,7 +134,7 @@ public static partial class ComponentChecks
         }
     }
 
-    private static IEnumerable<string> KafkaSchema(Manifest component, bool tlsMustBeExplicit)
+    private static IEnumerable<string> KafkaSchema(Manifest component)
     {
         var metadata = DaprResources.Metadata(component);
         var authType = DaprResources.Value(component, "authType") ?? "";
@@ -159,7 +155,7 @@ public static partial class ComponentChecks
 
         // "By default TLS is enabled to secure the transport layer to Kafka" (pubsub.kafka docs): a broker without
         // authentication is a plain listener here, so the component must say disableTls.
-        if (authType == "none" && DaprResources.Value(component, "disableTls") != "true" && tlsMustBeExplicit)
+        if (authType == "none" && DaprResources.Value(component, "disableTls") != "true")
         {
             yield return "authType none (a plain listener) needs disableTls \"true\": pubsub.kafka uses TLS by default";
         }
