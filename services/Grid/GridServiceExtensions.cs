@@ -15,8 +15,8 @@ internal static class GridServiceExtensions
             provider.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<GridChangeFeed>();
         services.AddSingleton<OrderGridView>();
-        // Creates the schema before the app listens, so a bad path stops the start instead of failing every delivery.
-        services.AddHostedService<GridSchemaInitializer>();
+        // Schema before the app listens (a bad path stops the start instead of failing every delivery); clean close at stop.
+        services.AddHostedService<GridDatabaseLifetime>();
         return builder;
     }
 }

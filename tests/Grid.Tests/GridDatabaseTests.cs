@@ -1,3 +1,4 @@
+using DaprOrders.Contracts;
 using DaprOrders.Grid.View;
 
 namespace DaprOrders.Grid.Tests;
@@ -57,5 +58,22 @@ public sealed class GridDatabaseTests : IDisposable
             builder.UseSetting($"{GridOptions.Section}:{nameof(GridOptions.Database)}", Path.Combine(blocker, "grid.db")));
 
         Assert.ThrowsAny<IOException>(() => app.CreateClient());
+    }
+
+    [Fact]
+    public async Task A_clean_stop_folds_the_write_ahead_log_into_the_file_and_keeps_the_rows()
+    {
+        await using (var app = new GridApplication(_folder))
+        {
+            using var client = app.CreateClient();
+            var response = await client.PostAsync($"/events/{Topics.Orders}", TestDoubles.CloudEvents.Wrap(TestOrders.Created("o-stop"), Topics.Orders), Cancel);
+            response.EnsureSuccessStatusCode();
+            Assert.True(File.Exists(_folder.Path + "-wal"));
+        }
+
+        Assert.False(File.Exists(_folder.Path + "-wal"));
+        var database = GridDatabase.Open(_folder.Path, _folder.Folder);
+        using var view = new OrderGridView(database, new GridChangeFeed());
+        Assert.NotNull(await view.FindAsync("o-stop", Cancel));
     }
 }

@@ -66,10 +66,17 @@ internal sealed class GridDatabase(string connectionString)
         """;
 }
 
-/// <summary>Creates the schema before the app listens, so a bad database path stops the start.</summary>
-internal sealed class GridSchemaInitializer(GridDatabase database) : IHostedService
+/// <summary>
+/// Creates the schema before the app listens, so a bad database path stops the start. At a clean stop closes the
+/// pooled connections: the last one to close checkpoints the write-ahead log into the database file.
+/// </summary>
+internal sealed class GridDatabaseLifetime(GridDatabase database) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => database.CreateSchemaAsync(cancellationToken);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        SqliteConnection.ClearAllPools();
+        return Task.CompletedTask;
+    }
 }
