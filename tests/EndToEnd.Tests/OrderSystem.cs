@@ -7,7 +7,7 @@ using Dapr.Client;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Hosting;
 using DaprOrders.LocalDapr.PubSub;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.EndToEnd.Tests;
 
@@ -35,15 +35,20 @@ public sealed class OrderSystem : IAsyncDisposable
     private const int OutputLinesKept = 400;
 
     private readonly ConcurrentQueue<string> output = new();
+    private readonly StreamWriter log;
+    private readonly Lock logGate = new();
     private readonly string folder;
     private readonly List<AppInstance> apps = [];
     private readonly List<HttpClient> ordersInstances = [];
     private DaprClient? loader;
+    private bool logClosed;
 
-    private OrderSystem(string folder, LocalDaprRuntime runtime)
+    private OrderSystem(string folder, LocalDaprRuntime runtime, string logFile)
     {
         this.folder = folder;
         Runtime = runtime;
+        LogFile = logFile;
+        log = new StreamWriter(logFile) { AutoFlush = true };
     }
 
     public LocalDaprRuntime Runtime { get; }
@@ -69,6 +74,9 @@ public sealed class OrderSystem : IAsyncDisposable
     /// The last lines the apps wrote, prefixed with their instance: put them in assertion messages.
     public string RecentOutput => string.Join(Environment.NewLine, output);
 
+    /// Everything the apps wrote, kept after the run (under the test output folder, `e2e-logs/`) for post-mortems.
+    public string LogFile { get; }
+
     /// The DaprClient of the loader's sidecar (app id <see cref="AppIds.Loader"/>), as the loaders CLI has.
     public DaprClient Loader => loader ?? throw new InvalidOperationException("Not started.");
 
@@ -85,10 +93,14 @@ public sealed class OrderSystem : IAsyncDisposable
             ResourcesPaths = [Metadata("LocalComponents")],
             MailFolder = Path.Combine(folder, "mail"),
             AppOutput = line => system?.Keep(line),
-            LoggerFactory = NullLoggerFactory.Instance,
+            // The runtime's own log (deliveries, retries, dead letters) goes to the same place as the apps' output.
+            LoggerFactory = LoggerFactory.Create(logging => logging
+                .SetMinimumLevel(LogLevel.Information)
+                .AddProvider(new LineLoggerProvider(line => system?.Keep(line)))),
             AppReadyTimeout = Timeout,
         }, cancellationToken);
-        system = new OrderSystem(folder, runtime);
+        var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
+        system = new OrderSystem(folder, runtime, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"));
         try
         {
             await system.StartAppsAsync(appIds, env ?? new Dictionary<string, string>(), cancellationToken);
@@ -170,6 +182,14 @@ public sealed class OrderSystem : IAsyncDisposable
 
     private void Keep(string line)
     {
+        lock (logGate)
+        {
+            if (!logClosed)
+            {
+                log.WriteLine(line);
+            }
+        }
+
         output.Enqueue(line);
         while (output.Count > OutputLinesKept && output.TryDequeue(out _))
         {
@@ -185,6 +205,12 @@ public sealed class OrderSystem : IAsyncDisposable
 
         loader?.Dispose();
         await Runtime.DisposeAsync();
+        lock (logGate)
+        {
+            logClosed = true;
+            log.Dispose();
+        }
+
         try
         {
             Directory.Delete(folder, recursive: true);
