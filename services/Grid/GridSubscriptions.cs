@@ -23,9 +23,11 @@ internal static class GridSubscriptions
     private static async Task<Ok<DeliveryStatus>> ApplyOrder(
         Order? order, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id) || order.CustomerId is null)
+        // Numbers outside the enums bind too; a state the rules cannot rank would fail on every retry.
+        if (order is null || string.IsNullOrWhiteSpace(order.Id) || order.CustomerId is null
+            || !Enum.IsDefined(order.State) || !Enum.IsDefined(order.Product))
         {
-            logger.LogWarning("Dropping an order event without an order or customer id");
+            logger.LogWarning("Dropping an order event without an order or customer id, or with an unknown state or product");
             return Delivery.Drop();
         }
 

@@ -93,14 +93,16 @@ public sealed class GridSubscriptionTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData("orders", """{"id":"o-x","customerId":"c-1","state":"CREATED","product":"HATS","quantity":1,"price":1}""")]
-    [InlineData("orders", """{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""")]
-    [InlineData("orders", """{"id":"o-x","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""")]
-    [InlineData("payments", """{"id":"p-1","ccy":"EUR","amount":1}""")]
-    [InlineData("payments", """{"id":"p-1","orderId":"o-x","ccy":"EUR","amount":"lots"}""")]
-    [InlineData("customers", """{"firstName":"Ada","lastName":"Lovelace","level":"gold"}""")]
-    [InlineData("customers", """{"id":"c-1","firstName":"Ada","lastName":"Lovelace"}""")]
-    [InlineData("customers", """[1,2,3]""")]
+    [InlineData(Topics.Orders, """{"id":"o-x","customerId":"c-1","state":"CREATED","product":"HATS","quantity":1,"price":1}""")]
+    [InlineData(Topics.Orders, """{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""")]
+    [InlineData(Topics.Orders, """{"id":"o-x","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""")]
+    [InlineData(Topics.Orders, """{"id":"o-x","customerId":"c-1","state":9,"product":"JUMPERS","quantity":1,"price":1}""")]
+    [InlineData(Topics.Orders, """{"id":"o-x","customerId":"c-1","state":"CREATED","product":7,"quantity":1,"price":1}""")]
+    [InlineData(Topics.Payments, """{"id":"p-1","ccy":"EUR","amount":1}""")]
+    [InlineData(Topics.Payments, """{"id":"p-1","orderId":"o-x","ccy":"EUR","amount":"lots"}""")]
+    [InlineData(Topics.Customers, """{"firstName":"Ada","lastName":"Lovelace","level":"gold"}""")]
+    [InlineData(Topics.Customers, """{"id":"c-1","firstName":"Ada","lastName":"Lovelace"}""")]
+    [InlineData(Topics.Customers, """[1,2,3]""")]
     public async Task A_malformed_event_is_dropped_and_the_grid_is_unchanged(string topic, string json)
     {
         var status = await Post(topic, CloudEvents.Raw(json, topic));
