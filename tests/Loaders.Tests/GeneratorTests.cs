@@ -77,4 +77,16 @@ public sealed class GeneratorTests
         Assert.Equal(3, tally.Total);
         Assert.Equal(["  2× payment: 500 Internal Server Error", "  1× order: 409 Conflict"], tally.Lines());
     }
+
+    [Fact]
+    public void Rare_kinds_of_failure_beyond_the_listed_ones_are_summed_up()
+    {
+        var tally = new FailureTally();
+        tally.Add("order", "a");
+        tally.Add("order", "a");
+        tally.Add("order", "b");
+        tally.Add("order", "c");
+
+        Assert.Equal(["  2× order: a", "  ... and 2 other kinds of failure (2 in all)"], tally.Lines(max: 1));
+    }
 }

@@ -18,8 +18,17 @@ internal sealed class FailureTally
     }
 
     /// "  3× payment: 403 Forbidden: ..." lines, most frequent first.
-    public IEnumerable<string> Lines(int max = 10) => counts
-        .OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
-        .Take(max)
-        .Select(c => Invariant($"  {c.Value}× {c.Key}"));
+    public IEnumerable<string> Lines(int max = 10)
+    {
+        var all = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+        foreach (var (reason, count) in all.Take(max))
+        {
+            yield return Invariant($"  {count}× {reason}");
+        }
+
+        if (all.Count > max)
+        {
+            yield return Invariant($"  ... and {all.Count - max} other kinds of failure ({all.Skip(max).Sum(c => c.Value)} in all)");
+        }
+    }
 }
