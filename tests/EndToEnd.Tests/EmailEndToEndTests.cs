@@ -107,6 +107,27 @@ public sealed class EmailEndToEndTests(EmailSystemFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_paid_order_of_a_customer_not_yet_known_is_confirmed_when_the_customer_arrives()
+    {
+        await System.SetStockAsync(Product.Jumpers, 1_000_000, Ct);
+        var customer = NewCustomer("silver");
+        var order = NewOrder(customer, 15m);
+        await System.Orders.CreateOrderAsync(order, Ct);
+        Assert.Equal(OrderState.Validated, (await System.Orders.GetDecidedOrderAsync(order.Id, Ct)).State);
+        await PayAsync(order);
+        await System.Kafka.WaitUntilConsumedAsync(AppIds.Email, Topics.Orders, Ct);
+        await System.Kafka.WaitUntilConsumedAsync(AppIds.Email, Topics.Payments, Ct);
+        Assert.DoesNotContain(await ReadMailsAsync(), m => IsAbout(m, order));
+
+        await System.PublishAsync(Topics.Customers, customer.Id, customer, Ct);
+        await System.Kafka.WaitUntilConsumedAsync(AppIds.Email, Topics.Customers, Ct);
+
+        var mail = Assert.Single(await ReadMailsAsync(), m => IsAbout(m, order));
+        Assert.Equal([customer.Email], mail.To.Mailboxes.Select(m => m.Address));
+        Assert.Contains(await System.Kafka.ReadAsync(Topics.EnrichedOrders("silver"), Ct), r => r.Key == order.Id);
+    }
+
     private static bool IsAbout(MimeMessage mail, Order order) => mail.Subject?.Contains(order.Id, StringComparison.Ordinal) == true;
 
     // Every .eml the smtp binding has written so far (it writes each mail as one file).
