@@ -96,6 +96,7 @@ public sealed class OrderSystem : IAsyncDisposable
             // The runtime's own log (deliveries, retries, dead letters) goes to the same place as the apps' output.
             LoggerFactory = LoggerFactory.Create(logging => logging
                 .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning)
                 .AddProvider(new LineLoggerProvider(line => system?.Keep(line)))),
             AppReadyTimeout = Timeout,
         }, cancellationToken);
