@@ -165,7 +165,7 @@ internal sealed class OrderEmailJoin(
                 continue;
             }
 
-            await SendClaimedAsync(claim, ConfirmationEmail.For(order, payment, customer), cancellationToken);
+            await SendClaimedAsync(claim, ConfirmationEmail.For(order, payment, customer));
             return;
         }
 
@@ -175,24 +175,25 @@ internal sealed class OrderEmailJoin(
     /// <summary>
     /// Sends the email this delivery claimed, then records it as sent. A send that throws releases the claim, so the
     /// redelivery sends. A crash between the send and the record leaves the claim: the redelivery then does NOT
-    /// send (an email may be lost; it is never sent twice).
+    /// send (an email may be lost; it is never sent twice). Once claimed, the send and its record are not cancelled
+    /// with the delivery: a send abandoned half-way might have gone out, and releasing it would let a redelivery
+    /// send a second one.
     /// </summary>
-    private async Task SendClaimedAsync(OrderJoin claim, EmailMessage message, CancellationToken cancellationToken)
+    private async Task SendClaimedAsync(OrderJoin claim, EmailMessage message)
     {
         try
         {
-            await email.SendAsync(message, cancellationToken);
+            await email.SendAsync(message, CancellationToken.None);
         }
         catch
         {
-            // Not cancellable: a cancelled request must not leave the claim behind.
             await ReleaseAsync(claim, CancellationToken.None);
             throw;
         }
 
         // The customer id, not the address: logs are no place for personal data.
         logger.LogInformation("Order {OrderId}: confirmation sent to customer {CustomerId}", claim.OrderId, claim.Order?.CustomerId);
-        await ChangeClaimedAsync(claim, JoinRules.Sent(claim), _options.SentRetention, cancellationToken);
+        await ChangeClaimedAsync(claim, JoinRules.Sent(claim), _options.SentRetention, CancellationToken.None);
         watch.Forget(claim.OrderId);
     }
 

@@ -291,6 +291,32 @@ public sealed class EmailSubscriptionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_delivery_cancelled_while_its_email_goes_out_still_records_it_and_never_sends_twice()
+    {
+        var customer = NewCustomer();
+        var order = NewOrder(customer);
+        await DeliverCustomer(customer);
+        await DeliverOrder(order);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        // The sidecar gives up on the delivery while the binding call is out.
+        _app.Email.WhileSending = abort.Cancel;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _client.PostAsync($"/events/{Topics.Payments}", CloudEvents.Wrap(PaymentFor(order), Topics.Payments), abort.Token));
+
+        // The handler goes on after the client left; nothing to await but the store.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (JoinOf(order)?.Stage != JoinStage.Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Cancel);
+        }
+
+        Assert.Equal(JoinStage.Sent, JoinOf(order)?.Stage);
+        Assert.Equal("SUCCESS", await DeliverPayment(PaymentFor(order)));
+        Assert.Single(_app.Email.Sent);
+    }
+
+    [Fact]
     public async Task A_failed_publish_of_the_enriched_order_sends_nothing_and_the_redelivery_does_both()
     {
         var customer = NewCustomer();

@@ -48,6 +48,9 @@ internal sealed class RecordingEmailSender : IEmailSender
 
         _stream.Writer.TryWrite(message);
         interfere?.Invoke();
+
+        // The mail is out; a call cancelled meanwhile still loses its answer, as a cancelled HTTP call does.
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public IReadOnlyList<EmailMessage> To(string address) => [.. Sent.Where(m => m.To == address)];
