@@ -138,7 +138,9 @@ public sealed class OrderSystem : IAsyncDisposable
             {
                 var dll = ServiceDll(appId);
                 var spec = new AppSpec(appId, ["dotnet", dll], Path.GetDirectoryName(dll)!) { AppPort = FreePort(), Env = env };
-                instances.Add(await Runtime.StartAppAsync(spec, cancellationToken));
+                var instance = await Runtime.StartAppAsync(spec, cancellationToken);
+                await EnsureServingAsync(instance, cancellationToken);
+                instances.Add(instance);
             }
 
             return instances;
@@ -146,6 +148,20 @@ public sealed class OrderSystem : IAsyncDisposable
 
         apps.AddRange(started.SelectMany(instances => instances));
         ordersInstances.AddRange(apps.Where(a => a.AppId == AppIds.Orders).Select(HttpFor));
+    }
+
+    /// The runtime calls an app ready when its port accepts connections; make sure it is this app that answers
+    /// (its liveness endpoint) and that it is still running, else fail the start with the app's output.
+    private async Task EnsureServingAsync(AppInstance instance, CancellationToken cancellationToken)
+    {
+        using var http = HttpFor(instance);
+        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative), cancellationToken);
+        if (!health.IsSuccessStatusCode || Runtime.ExitOf(instance).IsCompleted)
+        {
+            throw new InvalidOperationException(
+                $"App {instance.InstanceName} is not serving on port {instance.AppPort} (healthz {(int)health.StatusCode}). " +
+                $"Its output:{Environment.NewLine}{Runtime.RecentOutputOf(instance)}");
+        }
     }
 
     /// An HTTP client for an app instance's own port, with a timeout above the longest long poll.
