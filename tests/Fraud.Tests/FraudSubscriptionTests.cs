@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DaprOrders.Contracts;
 using DaprOrders.TestDoubles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace DaprOrders.Fraud.Tests;
@@ -159,10 +162,15 @@ public sealed class FraudSubscriptionTests : IAsyncDisposable
     }
 
     [Fact]
-    public void An_invalid_limit_stops_the_service_at_start()
+    public async Task An_invalid_limit_stops_the_service_at_start()
     {
-        using var misconfigured = _app.WithWebHostBuilder(builder => builder.UseSetting("Fraud:Limit", "0"));
+        // The host runs this validator when it starts; asked directly, nothing races the test host's disposal.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Fraud:Limit", "0")]);
+        builder.AddFraud();
+        await using var misconfigured = builder.Build();
 
-        Assert.Throws<OptionsValidationException>(() => misconfigured.CreateClient());
+        var error = Assert.Throws<OptionsValidationException>(() => misconfigured.Services.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("Limit", error.Message, StringComparison.Ordinal);
     }
 }
