@@ -19,3 +19,32 @@ public sealed record StockLevel(Product Product, int Quantity);
 /// <param name="Payment">Its payment.</param>
 /// <param name="Customer">Who placed it.</param>
 public sealed record EnrichedOrder(Order Order, Payment Payment, Customer Customer);
+
+/// <summary>
+/// The customer tiers. Each names an enriched-orders topic (<see cref="Topics.EnrichedOrders"/>), and these four are
+/// the topics the pub/sub's publishing scopes let the email service publish.
+/// </summary>
+public static class CustomerLevels
+{
+    /// <summary>The top tier.</summary>
+    public const string Platinum = "platinum";
+
+    /// <summary>The second tier.</summary>
+    public const string Gold = "gold";
+
+    /// <summary>The third tier.</summary>
+    public const string Silver = "silver";
+
+    /// <summary>The lowest tier.</summary>
+    public const string Bronze = "bronze";
+
+    /// <summary>Every tier, highest first.</summary>
+    public static IReadOnlyList<string> All { get; } = [Platinum, Gold, Silver, Bronze];
+
+    /// <summary>The tier <paramref name="level"/> names (case and surrounding spaces ignored), or null.</summary>
+    public static string? Recognise(string? level)
+    {
+        var normalised = level?.Trim().ToLowerInvariant();
+        return normalised is not null && All.Contains(normalised, StringComparer.Ordinal) ? normalised : null;
+    }
+}

@@ -23,6 +23,10 @@ internal sealed class OrderEmailJoin(
     // Each lost race means someone else wrote first; a handful of rounds is plenty.
     private const int MaxAttempts = 10;
 
+    // A level outside the known tiers is a data problem in the customer record: the order is still valid and paid,
+    // so it goes to the lowest tier's topic, with a warning, rather than being lost or retried forever.
+    private const string FallbackLevel = CustomerLevels.Bronze;
+
     private readonly EmailOptions _options = options.Value;
 
     // The store keeps a waiting join a little past its deadline, so the sweep finds it and warns.
@@ -329,10 +333,10 @@ internal sealed class OrderEmailJoin(
         if (level is null)
         {
             logger.LogWarning("Customer {CustomerId} has unknown level {Level}; order {OrderId} goes to the {Fallback} topic",
-                customer.Id, customer.Level, orderId, CustomerLevels.Fallback);
+                customer.Id, customer.Level, orderId, FallbackLevel);
         }
 
-        return Topics.EnrichedOrders(level ?? CustomerLevels.Fallback);
+        return Topics.EnrichedOrders(level ?? FallbackLevel);
     }
 
     private void LogNotReady(string orderId, OrderJoin? join)

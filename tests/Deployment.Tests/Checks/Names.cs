@@ -7,13 +7,10 @@ namespace DaprOrders.Deployment.Tests.Checks;
 /// <summary>The names the code defines (Contracts) and finds in source (actor types, the REST route group).</summary>
 public static partial class Names
 {
-    /// <summary>Customer levels, each with an enriched-orders topic (see <see cref="Customer.Level"/>).</summary>
-    public static IReadOnlyList<string> CustomerLevels { get; } = ["platinum", "gold", "silver", "bronze"];
-
     /// <summary>Every topic: the constants of <see cref="Topics"/> and the enriched-orders topic of each level.</summary>
     public static IReadOnlySet<string> Topics { get; } = ConstantsOf(typeof(Topics))
         .Where(name => name != Contracts.Topics.EnrichedOrdersPrefix)
-        .Concat(CustomerLevels.Select(Contracts.Topics.EnrichedOrders))
+        .Concat(CustomerLevels.All.Select(Contracts.Topics.EnrichedOrders))
         .ToHashSet(StringComparer.Ordinal);
 
     public static IReadOnlySet<string> Components { get; } =
