@@ -38,14 +38,16 @@ public sealed class OrderSystem : IAsyncDisposable
     private readonly StreamWriter log;
     private readonly Lock logGate = new();
     private readonly string folder;
+    private readonly ILoggerFactory loggers;
     private readonly List<AppInstance> apps = [];
     private readonly List<HttpClient> ordersInstances = [];
     private DaprClient? loader;
     private bool logClosed;
 
-    private OrderSystem(string folder, LocalDaprRuntime runtime, string logFile)
+    private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile)
     {
         this.folder = folder;
+        this.loggers = loggers;
         Runtime = runtime;
         LogFile = logFile;
         log = new StreamWriter(logFile) { AutoFlush = true };
@@ -88,20 +90,21 @@ public sealed class OrderSystem : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("daprorders-e2e-").FullName;
         OrderSystem? system = null;
+        // The runtime's own log (deliveries, retries, dead letters) goes to the same place as the apps' output.
+        var loggers = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddProvider(new LineLoggerProvider(line => system?.Keep(line))));
         var runtime = await LocalDaprRuntime.StartAsync(new LocalDaprOptions
         {
             ResourcesPaths = [Metadata("LocalComponents")],
             MailFolder = Path.Combine(folder, "mail"),
             AppOutput = line => system?.Keep(line),
-            // The runtime's own log (deliveries, retries, dead letters) goes to the same place as the apps' output.
-            LoggerFactory = LoggerFactory.Create(logging => logging
-                .SetMinimumLevel(LogLevel.Information)
-                .AddFilter("Microsoft", LogLevel.Warning)
-                .AddProvider(new LineLoggerProvider(line => system?.Keep(line)))),
+            LoggerFactory = loggers,
             AppReadyTimeout = Timeout,
         }, cancellationToken);
         var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
-        system = new OrderSystem(folder, runtime, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"));
+        system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"));
         try
         {
             await system.StartAppsAsync(appIds, env ?? new Dictionary<string, string>(), cancellationToken);
@@ -255,6 +258,7 @@ public sealed class OrderSystem : IAsyncDisposable
 
         loader?.Dispose();
         await Runtime.DisposeAsync();
+        loggers.Dispose();
         lock (logGate)
         {
             logClosed = true;
