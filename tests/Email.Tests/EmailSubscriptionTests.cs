@@ -441,21 +441,13 @@ public sealed class EmailSubscriptionTests : IAsyncDisposable
     [Fact]
     public async Task The_subscriptions_are_orders_payments_and_customers_with_routes_and_dead_letter_topic()
     {
-        var subscriptions = await _client.GetFromJsonAsync<JsonElement[]>("/dapr/subscribe", Cancel);
+        var declared = await DeclaredSubscriptions.ReadAsync(_client, Cancel);
 
-        var declared = subscriptions!
-            .Select(s => (
-                Pubsub: s.GetProperty("pubsubName").GetString(),
-                Topic: s.GetProperty("topic").GetString(),
-                Route: s.GetProperty("route").GetString(),
-                DeadLetter: s.GetProperty("deadLetterTopic").GetString()))
-            .OrderBy(s => s.Topic, StringComparer.Ordinal)
-            .ToList();
         Assert.Equal(
             [
-                (DaprComponents.PubSub, Topics.Customers, "events/customers", Topics.DeadLetter),
-                (DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
-                (DaprComponents.PubSub, Topics.Payments, "events/payments", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Customers, "events/customers", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Payments, "events/payments", Topics.DeadLetter),
             ],
             declared);
     }

@@ -130,13 +130,13 @@ public sealed class FraudSubscriptionTests : IAsyncDisposable
     [Fact]
     public async Task The_subscription_is_the_orders_topic_with_its_route_and_dead_letter_topic()
     {
-        var subscriptions = await _client.GetFromJsonAsync<JsonElement[]>("/dapr/subscribe", Cancel);
+        var declared = await DeclaredSubscriptions.ReadAsync(_client, Cancel);
 
-        var subscription = Assert.Single(subscriptions!);
-        Assert.Equal(DaprComponents.PubSub, subscription.GetProperty("pubsubName").GetString());
-        Assert.Equal(Topics.Orders, subscription.GetProperty("topic").GetString());
-        Assert.Equal("events/orders", subscription.GetProperty("route").GetString());
-        Assert.Equal(Topics.DeadLetter, subscription.GetProperty("deadLetterTopic").GetString());
+        Assert.Equal(
+            [
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
+            ],
+            declared);
     }
 
     [Fact]

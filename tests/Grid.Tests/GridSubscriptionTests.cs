@@ -39,16 +39,15 @@ public sealed class GridSubscriptionTests : IAsyncDisposable
     [Fact]
     public async Task The_grid_subscribes_to_orders_payments_and_customers_with_the_dead_letter_topic()
     {
-        var subscriptions = await _client.GetFromJsonAsync<JsonElement[]>("/dapr/subscribe", Cancel);
+        var declared = await DeclaredSubscriptions.ReadAsync(_client, Cancel);
 
         Assert.Equal(
-            [(Topics.Customers, "events/customers"), (Topics.Orders, "events/orders"), (Topics.Payments, "events/payments")],
-            subscriptions!.Select(s => (s.GetProperty("topic").GetString()!, s.GetProperty("route").GetString()!)).Order());
-        Assert.All(subscriptions!, s =>
-        {
-            Assert.Equal(DaprComponents.PubSub, s.GetProperty("pubsubName").GetString());
-            Assert.Equal(Topics.DeadLetter, s.GetProperty("deadLetterTopic").GetString());
-        });
+            [
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Customers, "events/customers", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Payments, "events/payments", Topics.DeadLetter),
+            ],
+            declared);
     }
 
     [Fact]

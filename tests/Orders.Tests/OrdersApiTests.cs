@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using DaprOrders.Contracts;
 using DaprOrders.Orders.View;
+using DaprOrders.TestDoubles;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -294,21 +295,13 @@ public sealed class OrdersApiTests : IAsyncDisposable
     [Fact]
     public async Task The_subscriptions_declare_topics_routes_and_dead_letters()
     {
-        var subscriptions = await _client.GetFromJsonAsync<JsonElement[]>("/dapr/subscribe", Cancel);
+        var declared = await DeclaredSubscriptions.ReadAsync(_client, Cancel);
 
-        var declared = subscriptions!
-            .Select(s => (
-                Pubsub: s.GetProperty("pubsubName").GetString(),
-                Topic: s.GetProperty("topic").GetString(),
-                Route: s.GetProperty("route").GetString(),
-                DeadLetter: s.TryGetProperty("deadLetterTopic", out var d) ? d.GetString() : null))
-            .OrderBy(s => s.Pubsub, StringComparer.Ordinal).ThenBy(s => s.Topic, StringComparer.Ordinal)
-            .ToList();
         Assert.Equal(
             [
-                (DaprComponents.PubSub, Topics.OrderValidations, "events/order-validations", Topics.DeadLetter),
-                (DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
-                (DaprComponents.BroadcastPubSub, Topics.Orders, "events/orders-broadcast", (string?)null),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.OrderValidations, "events/order-validations", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.PubSub, Topics.Orders, "events/orders", Topics.DeadLetter),
+                new DeclaredSubscription(DaprComponents.BroadcastPubSub, Topics.Orders, "events/orders-broadcast", null),
             ],
             declared);
     }
