@@ -42,6 +42,10 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             SessionTimeoutMs = 6_000,
             HeartbeatIntervalMs = 500,
             MaxPollIntervalMs = 10_000,
+            // librdkafka's mock broker answers an empty fetch only after the full wait, even when a record arrives
+            // meanwhile, so each hop took ~500 ms (the default) and an order ~1 s to be validated. 100 ms: ~0.2 s
+            // per order, for a little more idle polling.
+            FetchWaitMaxMs = 100,
         };
         consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnAssigned)
