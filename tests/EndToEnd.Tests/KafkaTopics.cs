@@ -19,42 +19,38 @@ public sealed class KafkaTopics(string bootstrapServers)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
-    /// Every record on <paramref name="topic"/> published so far, partition by partition.
+    /// Every record on <paramref name="topic"/> published before the call, in offset order per partition.
     public Task<IReadOnlyList<TopicRecord>> ReadAsync(string topic, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<TopicRecord>>(() =>
         {
             using var consumer = Consumer(groupId: $"e2e-reader-{Guid.NewGuid():N}");
+            // Next offset to read up to, per partition that holds anything.
+            var ends = Partitions(topic)
+                .Select(p => (Partition: p, End: consumer.QueryWatermarkOffsets(p, CallTimeout).High.Value))
+                .Where(p => p.End > 0)
+                .ToDictionary(p => p.Partition, p => p.End);
+            consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
             var records = new List<TopicRecord>();
-            foreach (var partition in Partitions(topic))
+            var deadline = DateTime.UtcNow + OrderSystem.Timeout;
+            while (ends.Count > 0)
             {
-                var end = consumer.QueryWatermarkOffsets(partition, CallTimeout).High;
-                if (end.Value == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Could not read {topic} to its end: {string.Join(", ", ends)} left.");
+                }
+
+                var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (record is null || record.IsPartitionEOF || !ends.TryGetValue(record.TopicPartition, out var end))
                 {
                     continue;
                 }
 
-                consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-                var deadline = DateTime.UtcNow + OrderSystem.Timeout;
-                while (true)
+                records.Add(new TopicRecord(record.Message.Key, record.Message.Value is null ? null : JsonNode.Parse(record.Message.Value)));
+                if (record.Offset.Value + 1 >= end)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                    if (record is { IsPartitionEOF: false })
-                    {
-                        records.Add(new TopicRecord(record.Message.Key, record.Message.Value is null ? null : JsonNode.Parse(record.Message.Value)));
-                        if (record.Offset.Value + 1 >= end.Value)
-                        {
-                            break;
-                        }
-                    }
-
-                    if (DateTime.UtcNow > deadline)
-                    {
-                        throw new TimeoutException($"Could not read {partition} up to offset {end.Value}.");
-                    }
+                    ends.Remove(record.TopicPartition);
                 }
-
-                consumer.Unassign();
             }
 
             return records;
@@ -109,5 +105,7 @@ public sealed class KafkaTopics(string bootstrapServers)
             GroupId = groupId,
             EnableAutoCommit = false,
             EnablePartitionEof = true,
+            // The mock broker holds a fetch with nothing new for the whole wait: keep it short for a quick read.
+            FetchWaitMaxMs = 10,
         }).SetLogHandler((_, _) => { }).Build();
 }
