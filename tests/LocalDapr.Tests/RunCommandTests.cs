@@ -106,6 +106,56 @@ public sealed partial class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_app_port_another_process_holds_stops_the_run_before_the_app_starts()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var marker = Path.Combine(folder.FullName, "started");
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: late
+                appDirPath: .
+                appPort: {port}
+                command: ["sh", "-c", "touch {marker}; sleep 60"]
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+
+        var exitCode = await localdapr.ExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(localdapr.Lines, l => l.Contains($"late-0 was not started: port {port} is already in use by another process", StringComparison.Ordinal));
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task A_dapr_port_another_process_holds_stops_the_run_with_a_clear_error()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: loader
+                appDirPath: .
+                daprHTTPPort: {port}
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+
+        var exitCode = await localdapr.ExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(localdapr.Lines, l => l.StartsWith("localdapr: ", StringComparison.Ordinal) && l.Contains($"{port}", StringComparison.Ordinal) && l.Contains("in use", StringComparison.Ordinal));
+        Assert.DoesNotContain(localdapr.Lines, l => l.Contains("Unhandled exception", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unknown_component_type_stops_the_run_naming_file_and_field()
     {
         Directory.CreateDirectory(Path.Combine(folder.FullName, "components"));

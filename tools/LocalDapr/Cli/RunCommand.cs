@@ -76,6 +76,12 @@ public static class RunCommand
             await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
             return 1;
         }
+        catch (IOException e)
+        {
+            // A fixed Dapr port (daprHTTPPort, daprGRPCPort) that another process holds.
+            await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Console.WriteLine("localdapr: stopping");

@@ -104,6 +104,21 @@ internal sealed class AppProcess
         return app;
     }
 
+    /// Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.
+    public static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// Waits until the app accepts TCP connections on its port (as daprd waits for the app channel).
     /// Nothing signals "listening", so the port is tried every 100 ms until the deadline.
     public async Task WaitForPortAsync(AppInstance instance, TimeSpan timeout, CancellationToken cancellationToken)
@@ -125,12 +140,10 @@ internal sealed class AppProcess
 
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port, deadline.Token);
-                return;
-            }
-            catch (SocketException)
-            {
+                if (await AcceptsConnectionsAsync(port, deadline.Token))
+                {
+                    return;
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

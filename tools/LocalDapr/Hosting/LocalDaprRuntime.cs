@@ -206,6 +206,12 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         var instance = slot.Sidecar.Instance;
         if (slot.Spec.Command.Count > 0)
         {
+            // Readiness is "the port answers", so a port someone else holds would pass it while the app fails to bind.
+            if (instance.AppPort is int port && await AppProcess.AcceptsConnectionsAsync(port, cancellationToken))
+            {
+                throw new AppStartException(instance, $"was not started: port {port} is already in use by another process", "");
+            }
+
             var process = AppProcess.Start(slot.Spec, instance, context.Options.AppOutput);
             slot.SetProcess(process);
             try
