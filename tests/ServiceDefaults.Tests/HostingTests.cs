@@ -31,6 +31,7 @@ public sealed class HostingTests : IAsyncLifetime
         _app.MapServiceDefaults();
         _app.MapTopic("pings", (Ping ping) => ping.Count < 0 ? throw new InvalidOperationException("transient") : Delivery.Ack());
         _app.MapGet("/boom", IResult () => throw new InvalidOperationException("boom"));
+        _app.MapPost("/pings", (Ping ping) => TypedResults.Ok(ping));
         await _app.StartAsync(TestContext.Current.CancellationToken);
         _client = _app.GetTestClient();
     }
@@ -99,6 +100,31 @@ public sealed class HostingTests : IAsyncLifetime
         var response = await _client.PostAsync("/events/pings", CloudEvent("""{"id":"p","count":-1}"""), Cancel);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_with_a_wrongly_typed_field_is_a_problem_naming_the_field_not_our_types()
+    {
+        var response = await _client.PostAsync("/pings", new StringContent("""{"id":"p","count":"lots"}""", Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Contains("'count'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(Ping), problem.GetRawText(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("count", out _));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_problem_too()
+    {
+        var response = await _client.PostAsync("/pings", new StringContent("""{"id":""", Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.StartsWith("The body is not valid JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(problem.TryGetProperty("errors", out _));
     }
 
     [Fact]

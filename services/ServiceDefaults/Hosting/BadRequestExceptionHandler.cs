@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapr;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -33,16 +34,30 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         }
 
         httpContext.Response.StatusCode = badRequest.StatusCode;
+        var problem = new ProblemDetails { Status = badRequest.StatusCode, Title = "The request could not be read." };
+        // System.Text.Json wraps a syntax error from its reader in a JsonException of its own; a value that cannot be
+        // converted has no such inner JsonException.
+        if (badRequest.InnerException is JsonException { InnerException: JsonException } syntax)
+        {
+            problem.Detail = $"The body is not valid JSON: {syntax.Message}";
+        }
+        else if (badRequest.InnerException is JsonException { Path: { Length: > 1 } path })
+        {
+            // The serializer's own message names our internal types; the client needs the field and what is wrong.
+            var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+            problem.Detail = $"'{field}' has a value of the wrong type, or a name that is not one of the allowed values.";
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [problem.Detail] };
+        }
+        else
+        {
+            problem.Detail = reason;
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "The request could not be read.",
-                Detail = reason,
-            },
+            ProblemDetails = problem,
         });
     }
 }
