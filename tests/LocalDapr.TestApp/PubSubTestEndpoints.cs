@@ -16,7 +16,7 @@ public static class PubSubTestEndpoints
         {
             recorded.Record(PubSubTestTopics.Events, await Describe(request, cancellationToken));
             return TypedResults.Ok();
-        }).WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.Events);
+        }).WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.Events);
 
         // With rawPayload the sidecar wraps the stored bytes, so after UseCloudEvents the body is the envelope
         // exactly as the publisher's sidecar built it.
@@ -24,7 +24,7 @@ public static class PubSubTestEndpoints
         {
             recorded.Record(PubSubTestTopics.Envelopes, await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken));
             return TypedResults.Ok();
-        }).WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.Envelopes, enableRawPayload: true);
+        }).WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.Envelopes, enableRawPayload: true);
 
         // {"key","seq"}: which instance (process) got which message, in the order it got them.
         endpoints.MapPost("/pubsub/ordered", (JsonObject data, RecordedEvents recorded) =>
@@ -32,7 +32,7 @@ public static class PubSubTestEndpoints
             data["process"] = Environment.ProcessId;
             recorded.Record(PubSubTestTopics.Ordered, data);
             return TypedResults.Ok();
-        }).WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.Ordered);
+        }).WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.Ordered);
 
         endpoints.MapPost("/pubsub/broadcast", (JsonObject data, RecordedEvents recorded) =>
         {
@@ -65,14 +65,14 @@ public static class PubSubTestEndpoints
         }
 
         endpoints.MapPost("/pubsub/flaky", (JsonObject data, RecordedEvents recorded) => Flaky(data, PubSubTestTopics.Flaky, recorded))
-            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSub, Name = PubSubTestTopics.Flaky, DeadLetterTopic = PubSubTestTopics.DeadLetter });
+            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSubName, Name = PubSubTestTopics.Flaky, DeadLetterTopic = PubSubTestTopics.DeadLetter });
         endpoints.MapPost("/pubsub/flaky-no-dead-letter", (JsonObject data, RecordedEvents recorded) => Flaky(data, PubSubTestTopics.FlakyNoDeadLetter, recorded))
-            .WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.FlakyNoDeadLetter);
+            .WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.FlakyNoDeadLetter);
         endpoints.MapPost("/pubsub/dead-letter", async (HttpRequest request, RecordedEvents recorded, CancellationToken cancellationToken) =>
         {
             recorded.Record(PubSubTestTopics.DeadLetter, await Describe(request, cancellationToken));
             return TypedResults.Ok();
-        }).WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.DeadLetter);
+        }).WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.DeadLetter);
 
         // {"id","marker"}: the first process to see the message creates the marker file and hangs (until it is
         // killed); a later one completes it. The test can then crash the app mid-message.
@@ -88,7 +88,7 @@ public static class PubSubTestEndpoints
             }
 
             return TypedResults.Ok();
-        }).WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.Slow);
+        }).WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.Slow);
 
         // Routing rules: CEL matches over the event, first match wins, else the default route.
         IResult Routed(string route, JsonObject data, RecordedEvents recorded)
@@ -98,11 +98,11 @@ public static class PubSubTestEndpoints
         }
 
         endpoints.MapPost("/pubsub/routed/widget", (JsonObject data, RecordedEvents recorded) => Routed("widget", data, recorded))
-            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSub, Name = PubSubTestTopics.Routed, Match = "event.type == \"widget\"", Priority = 1 });
+            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSubName, Name = PubSubTestTopics.Routed, Match = "event.type == \"widget\"", Priority = 1 });
         endpoints.MapPost("/pubsub/routed/large", (JsonObject data, RecordedEvents recorded) => Routed("large", data, recorded))
-            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSub, Name = PubSubTestTopics.Routed, Match = "event.data.size > 10 && !(event.data.kind == 'tiny')", Priority = 2 });
+            .WithTopic(new TopicOptions { PubsubName = PubSubTestTopics.PubSubName, Name = PubSubTestTopics.Routed, Match = "event.data.size > 10 && !(event.data.kind == 'tiny')", Priority = 2 });
         endpoints.MapPost("/pubsub/routed/default", (JsonObject data, RecordedEvents recorded) => Routed("default", data, recorded))
-            .WithTopic(PubSubTestTopics.PubSub, PubSubTestTopics.Routed);
+            .WithTopic(PubSubTestTopics.PubSubName, PubSubTestTopics.Routed);
 
         return endpoints;
     }
@@ -128,20 +128,4 @@ public static class PubSubTestEndpoints
             ["process"] = Environment.ProcessId,
         };
     }
-}
-
-/// Component and topic names the TestApp subscribes to; tests/LocalDapr.Tests/PubSubTestResources.cs uses the same.
-public static class PubSubTestTopics
-{
-    public const string PubSub = "pubsub";
-    public const string BroadcastPubSub = "pubsub-broadcast";
-    public const string Events = "events";
-    public const string Envelopes = "envelopes";
-    public const string Ordered = "ordered";
-    public const string Broadcast = "broadcast";
-    public const string Flaky = "flaky";
-    public const string FlakyNoDeadLetter = "flaky-no-dead-letter";
-    public const string DeadLetter = "dead-letter";
-    public const string Slow = "slow";
-    public const string Routed = "routed";
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 
 namespace DaprOrders.LocalDapr.Tests;

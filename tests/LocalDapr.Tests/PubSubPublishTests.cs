@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Dapr;
 using Grpc.Core;
+using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 
 namespace DaprOrders.LocalDapr.Tests;

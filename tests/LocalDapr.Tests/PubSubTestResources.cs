@@ -2,25 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DaprOrders.LocalDapr.PubSub;
+using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 
 namespace DaprOrders.LocalDapr.Tests;
 
-/// Components for the pub/sub tests, and helpers. Names match what tests/LocalDapr.TestApp/PubSubTestEndpoints.cs
-/// subscribes to (PubSubTestTopics there).
+/// Components for the pub/sub tests, and helpers; topic and component names are the TestApp's own
+/// (PubSubTestTopics, linked from tests/LocalDapr.TestApp).
 public static class PubSubTestResources
 {
-    public const string PubSubName = "pubsub";
-    public const string BroadcastPubSub = "pubsub-broadcast";
-    public const string Events = "events";
-    public const string Envelopes = "envelopes";
-    public const string Ordered = "ordered";
-    public const string Broadcast = "broadcast";
-    public const string Flaky = "flaky";
-    public const string FlakyNoDeadLetter = "flaky-no-dead-letter";
-    public const string DeadLetter = "dead-letter";
-    public const string Slow = "slow";
-    public const string Routed = "routed";
-
     /// pubsub.kafka reading from the oldest offset, with a short consume-retry back-off to keep tests fast.
     public static (string File, string Yaml) Kafka(string extraMetadata = "", string name = PubSubName) => ($"{name}.yaml", $"""
         apiVersion: dapr.io/v1alpha1
