@@ -1,8 +1,9 @@
+using Dapr.Workflow;
+using DaprOrders.Contracts;
 using DaprOrders.Orders.Api;
 using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults;
-using DaprOrders.ServiceDefaults.Actors;
 
 namespace DaprOrders.Orders;
 
@@ -17,9 +18,17 @@ internal static class OrdersServiceExtensions
         services.AddValidatedOptions<OrdersApiOptions>(OrdersApiOptions.Section);
         services.AddValidatedOptions<ValidationOptions>(ValidationOptions.Section);
 
-        // JSON remoting and actor state in the contracts' shape, the same on the proxy and the runtime side.
-        services.AddJsonActors(actors => actors.RegisterActor<OrderValidationActor>(OrderValidationActor.TypeName));
-        services.AddSingleton<IOrderValidation, ActorOrderValidation>();
+        // The workflow worker and client talk to the sidecar's gRPC port (DAPR_GRPC_ENDPOINT or DAPR_GRPC_PORT).
+        // Workflow inputs, outputs and events are JSON in the contracts' shape, like everything else we write.
+        services.AddDaprWorkflow(workflows =>
+            {
+                workflows.RegisterWorkflow<OrderValidationWorkflow>();
+                workflows.RegisterActivity<PublishCreatedActivity>();
+                workflows.RegisterActivity<PublishVerdictActivity>();
+            })
+            .WithJsonSerializer(ContractsJson.Options);
+        services.AddSingleton<OrderAcceptance>();
+        services.AddSingleton<ValidationResults>();
 
         services.AddSingleton<OrderViewProjection>();
         services.AddSingleton<OrderWaiters>();

@@ -8,8 +8,8 @@ builder.AddServiceDefaults();
 builder.AddOrders();
 
 var app = builder.Build();
-// The validation actors live here, so the actor handlers are mapped too.
-app.MapServiceDefaults(actors: true);
+// No actors here: the validation workflows run in the sidecar's workflow engine; the workflow worker reaches it over gRPC.
+app.MapServiceDefaults();
 app.MapOrdersApiV1();
 app.MapOrderSubscriptions();
 app.Run();

@@ -1,100 +1,50 @@
-using Dapr.Actors;
-using Dapr.Actors.Runtime;
-using DaprOrders.Contracts;
-using DaprOrders.Orders.Validation;
+extern alias LocalDapr;
+
+using System.Globalization;
+using Dapr.Workflow;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.ServiceDefaults.State;
 using DaprOrders.TestDoubles;
+using LocalDapr::DaprOrders.LocalDapr.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace DaprOrders.Orders.Tests;
 
 /// <summary>
-/// The orders service in memory with its three seams faked: publisher, state store, and the way to the
-/// validation actors (real <see cref="OrderValidationActor"/>s on the Dapr actor test host, one turn at a time).
-/// Production environment, so nothing depends on development-only behaviour.
+/// The orders service in memory with its publisher and state store faked, and its workflow worker and client
+/// pointed at a sidecar of a <see cref="WorkflowRuntime"/>, so the validation workflows run for real. Production
+/// environment, so nothing depends on development-only behaviour. Instances of one deployment share a state store
+/// (pass <c>sharedStore</c>), as orders instances share Dapr's.
 /// </summary>
-/// With <c>actorSidecar</c>, the real actor proxy and runtime are used instead, against that sidecar address.
-/// Instances of one deployment share a state store (pass <c>sharedStore</c>), as orders instances share Dapr's.
-internal sealed class OrdersApplication(string? actorSidecar = null, InMemoryStateStore? sharedStore = null) : WebApplicationFactory<Program>
+internal sealed class OrdersApplication(AppInstance sidecar, InMemoryStateStore? sharedStore = null, TimeSpan? validationTimeout = null)
+    : WebApplicationFactory<Program>
 {
     public RecordingEventPublisher Publisher { get; } = new();
 
     public InMemoryStateStore StateStore { get; } = sharedStore ?? new();
 
+    /// <summary>The app's own workflow client, to watch, purge or wait for its workflows.</summary>
+    public DaprWorkflowClient Workflows => Services.GetRequiredService<DaprWorkflowClient>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Read from configuration before the environment, by the workflow SDK and DaprClient alike: never the
+        // defaults (localhost:50001 and :3500), where another run's sidecar could be listening.
+        builder.UseSetting("DAPR_GRPC_ENDPOINT", $"http://127.0.0.1:{sidecar.GrpcPort}");
+        builder.UseSetting("DAPR_HTTP_ENDPOINT", $"http://127.0.0.1:{sidecar.HttpPort}");
+        if (validationTimeout is { } timeout)
+        {
+            builder.UseSetting("Validation:Timeout", timeout.ToString("c", CultureInfo.InvariantCulture));
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IEventPublisher>(Publisher);
             services.AddSingleton<IStateStore>(StateStore);
-            if (actorSidecar is null)
-            {
-                services.AddSingleton<IOrderValidation, InProcessOrderValidation>();
-            }
-            else
-            {
-                services.Configure<ActorRuntimeOptions>(options => options.HttpEndpoint = actorSidecar);
-            }
         });
-    }
-}
-
-/// <summary>Runs the validation actors in process, with the turn-based access Dapr guarantees.</summary>
-internal sealed class InProcessOrderValidation(IEventPublisher publisher, IOptions<ValidationOptions> options) : IOrderValidation, IDisposable
-{
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Dictionary<string, InMemoryActorStateManager> _states = [];
-    private readonly RecordingActorTimerManager _timers = new();
-
-    public async Task<SubmitOutcome> SubmitAsync(Order order, CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            return await ActorFor(order.Id).SubmitAsync(order, cancellationToken);
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    public async Task RecordAsync(OrderValidation validation, CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            await ActorFor(validation.OrderId).RecordAsync(validation, cancellationToken);
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    public void Dispose() => _turn.Dispose();
-
-    private OrderValidationActor ActorFor(string orderId)
-    {
-        if (!_states.TryGetValue(orderId, out var state))
-        {
-            _states[orderId] = state = new InMemoryActorStateManager();
-        }
-
-        // A failed turn leaves no unsaved changes behind, as in the real runtime.
-        state.Restart();
-        var host = ActorHost.CreateForTest<OrderValidationActor>(new ActorTestOptions
-        {
-            ActorId = new ActorId(orderId),
-            TimerManager = _timers,
-            JsonSerializerOptions = ContractsJson.Options,
-        });
-        return new OrderValidationActor(host, publisher, options, state);
     }
 }

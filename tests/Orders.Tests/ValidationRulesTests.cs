@@ -9,9 +9,6 @@ public sealed class ValidationRulesTests
 
     private static OrderValidation Check(OrderValidationType type, OrderValidationResult result) => new(AnOrder.Id, type, result);
 
-    private static ValidationProgress RecordAll(params OrderValidation[] validations) =>
-        validations.Aggregate(ValidationProgress.Start(AnOrder), ValidationRules.Record);
-
     [Fact]
     public void No_results_leave_the_order_undecided() =>
         Assert.Null(ValidationRules.Decide([]));
@@ -36,58 +33,25 @@ public sealed class ValidationRulesTests
         Assert.Equal(OrderState.Failed, ValidationRules.Decide([Check(OrderValidationType.FraudCheck, result)]));
 
     [Fact]
-    public void A_duplicate_result_of_the_same_check_is_ignored()
-    {
-        var progress = RecordAll(
-            Check(OrderValidationType.InventoryCheck, OrderValidationResult.Pass),
-            Check(OrderValidationType.InventoryCheck, OrderValidationResult.Fail));
-
-        Assert.Single(progress.Results);
-        Assert.Null(progress.Verdict);
-    }
-
-    [Fact]
-    public void Results_after_the_verdict_do_not_change_it()
-    {
-        var failed = RecordAll(Check(OrderValidationType.FraudCheck, OrderValidationResult.Fail));
-
-        var after = RecordAll(
-            Check(OrderValidationType.FraudCheck, OrderValidationResult.Fail),
-            Check(OrderValidationType.InventoryCheck, OrderValidationResult.Pass),
-            Check(OrderValidationType.OrderDetailsCheck, OrderValidationResult.Pass));
-
-        Assert.Equal(OrderState.Failed, after.Verdict);
-        Assert.Equal(failed.Results, after.Results);
-    }
-
-    [Fact]
-    public void The_deadline_fails_an_undecided_order()
-    {
-        var progress = RecordAll(Check(OrderValidationType.FraudCheck, OrderValidationResult.Pass));
-
-        Assert.Equal(OrderState.Failed, ValidationRules.AtDeadline(progress).Verdict);
-    }
-
-    [Fact]
-    public void The_deadline_keeps_a_verdict_already_reached()
-    {
-        var validated = RecordAll(
+    public void A_fail_decides_even_with_every_other_check_passed() =>
+        Assert.Equal(OrderState.Failed, ValidationRules.Decide([
             Check(OrderValidationType.InventoryCheck, OrderValidationResult.Pass),
             Check(OrderValidationType.FraudCheck, OrderValidationResult.Pass),
-            Check(OrderValidationType.OrderDetailsCheck, OrderValidationResult.Pass));
+            Check(OrderValidationType.OrderDetailsCheck, OrderValidationResult.Fail)]));
 
-        Assert.Equal(OrderState.Validated, ValidationRules.AtDeadline(validated).Verdict);
-    }
+    [Fact]
+    public void Each_check_has_its_own_event_named_by_its_wire_name() =>
+        Assert.Equal(["INVENTORY_CHECK", "FRAUD_CHECK", "ORDER_DETAILS_CHECK"], ValidationRules.RequiredChecks.Select(ValidationRules.EventName));
 
     [Fact]
     public void The_same_order_again_is_already_accepted() =>
-        Assert.Equal(SubmitOutcome.AlreadyAccepted, ValidationRules.CompareResubmission(AnOrder, AnOrder with { }));
+        Assert.Equal(AcceptOutcome.AlreadyAccepted, ValidationRules.CompareResubmission(AnOrder, AnOrder with { }));
 
     [Fact]
     public void The_same_id_with_another_quantity_is_a_conflict() =>
-        Assert.Equal(SubmitOutcome.Conflict, ValidationRules.CompareResubmission(AnOrder, AnOrder with { Quantity = 3 }));
+        Assert.Equal(AcceptOutcome.Conflict, ValidationRules.CompareResubmission(AnOrder, AnOrder with { Quantity = 3 }));
 
     [Fact]
     public void The_same_id_for_another_customer_is_a_conflict() =>
-        Assert.Equal(SubmitOutcome.Conflict, ValidationRules.CompareResubmission(AnOrder, AnOrder with { CustomerId = "c-2" }));
+        Assert.Equal(AcceptOutcome.Conflict, ValidationRules.CompareResubmission(AnOrder, AnOrder with { CustomerId = "c-2" }));
 }

@@ -30,11 +30,11 @@ internal static class OrdersApi
     }
 
     private static async Task<Results<Created<Order>, ProblemHttpResult>> CreateOrder(
-        CreateOrderRequest request, IOrderValidation validation, ILogger<CreateOrderRequest> logger, CancellationToken cancellationToken)
+        CreateOrderRequest request, OrderAcceptance acceptance, ILogger<CreateOrderRequest> logger, CancellationToken cancellationToken)
     {
         var order = request.ToOrder();
-        var outcome = await validation.SubmitAsync(order, cancellationToken);
-        if (outcome == SubmitOutcome.Conflict)
+        var outcome = await acceptance.AcceptAsync(order, cancellationToken);
+        if (outcome == AcceptOutcome.Conflict)
         {
             logger.LogInformation("Order {OrderId} was posted again with different content", order.Id);
             return TypedResults.Problem(

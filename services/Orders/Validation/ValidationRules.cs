@@ -1,16 +1,17 @@
+using System.Text.Json;
 using DaprOrders.Contracts;
 
 namespace DaprOrders.Orders.Validation;
 
-/// <summary>The validation rules, as pure functions over <see cref="ValidationProgress"/>.</summary>
+/// <summary>The validation rules, as pure functions: what a re-POST means, and when the results decide an order.</summary>
 public static class ValidationRules
 {
     /// <summary>The checks every order must pass.</summary>
     public static IReadOnlyList<OrderValidationType> RequiredChecks { get; } = Enum.GetValues<OrderValidationType>();
 
     /// <summary>Same order again (idempotent) or a different one under a used id.</summary>
-    public static SubmitOutcome CompareResubmission(Order accepted, Order submitted) =>
-        accepted == submitted with { State = accepted.State } ? SubmitOutcome.AlreadyAccepted : SubmitOutcome.Conflict;
+    public static AcceptOutcome CompareResubmission(Order accepted, Order submitted) =>
+        accepted == submitted with { State = accepted.State } ? AcceptOutcome.AlreadyAccepted : AcceptOutcome.Conflict;
 
     /// <summary>FAILED at the first FAIL or ERROR; VALIDATED when every check passed; otherwise undecided.</summary>
     public static OrderState? Decide(IReadOnlyCollection<OrderValidation> results)
@@ -25,21 +26,9 @@ public static class ValidationRules
     }
 
     /// <summary>
-    /// Adds a result: ignored when the verdict is in or this check already reported (redelivery, replays);
-    /// otherwise kept, and the verdict decided if it can be.
+    /// The workflow's external event for one check's result: its wire name (INVENTORY_CHECK, ...). One name per check,
+    /// so the workflow waits for each check once and a duplicate result stays unread in the event buffer.
     /// </summary>
-    public static ValidationProgress Record(ValidationProgress progress, OrderValidation validation)
-    {
-        if (progress.Verdict is not null || progress.Results.Any(r => r.CheckType == validation.CheckType))
-        {
-            return progress;
-        }
-
-        IReadOnlyList<OrderValidation> results = [.. progress.Results, validation];
-        return progress with { Results = results, Verdict = Decide(results) };
-    }
-
-    /// <summary>At the deadline an undecided order fails; a decided one keeps its verdict.</summary>
-    public static ValidationProgress AtDeadline(ValidationProgress progress) =>
-        progress.Verdict is null ? progress with { Verdict = OrderState.Failed } : progress;
+    public static string EventName(OrderValidationType check) =>
+        JsonSerializer.SerializeToElement(check, ContractsJson.Options).GetString()!;
 }

@@ -16,7 +16,7 @@ internal static class OrderSubscriptions
         // Consumer group = app id: one instance applies each order event to the view.
         endpoints.MapTopic(Topics.Orders, ApplyToView);
 
-        // The validators' results go to the order's validation actor, which ignores duplicates.
+        // The validators' results go to the order's validation workflow, which ignores duplicates.
         endpoints.MapTopic(Topics.OrderValidations, RecordValidation);
 
         // Every instance is its own consumer group on this component: each sees every order event and wakes the
@@ -43,7 +43,7 @@ internal static class OrderSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> RecordValidation(
-        OrderValidation? validation, IOrderValidation validations, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
+        OrderValidation? validation, ValidationResults results, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
     {
         if (validation is null || !OrderIds.IsValid(validation.OrderId)
             || !Enum.IsDefined(validation.CheckType) || !Enum.IsDefined(validation.Result))
@@ -52,7 +52,8 @@ internal static class OrderSubscriptions
             return Delivery.Drop();
         }
 
-        await validations.RecordAsync(validation, cancellationToken);
+        // A result without a workflow to take it is acknowledged too: a redelivery would meet the same answer.
+        await results.RaiseAsync(validation, cancellationToken);
         return Delivery.Ack();
     }
 

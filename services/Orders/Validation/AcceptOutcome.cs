@@ -1,9 +1,9 @@
 namespace DaprOrders.Orders.Validation;
 
-/// <summary>What became of a submitted order.</summary>
-public enum SubmitOutcome
+/// <summary>What became of a posted order.</summary>
+public enum AcceptOutcome
 {
-    /// <summary>New: recorded, validation started, CREATED published.</summary>
+    /// <summary>New: recorded and its validation workflow scheduled.</summary>
     Accepted,
     /// <summary>The same order was accepted before: nothing new happens.</summary>
     AlreadyAccepted,
