@@ -92,6 +92,23 @@ public sealed class InventorySubscriptionTests : IAsyncDisposable
         Assert.Equal(new ProductStock(5, 0), _app.Inventory.StockOf(Product.Underpants));
     }
 
+    [Fact]
+    public async Task A_failed_order_published_twice_releases_its_reservation_once()
+    {
+        // The orders workflow publishes its verdict at least once: a second FAILED must not give back stock again.
+        await DeliverStock(Product.Underpants, 5);
+        var held = NewOrder(2);
+        var failing = NewOrder(3);
+        await DeliverOrder(held);
+        await DeliverOrder(failing);
+
+        Assert.Equal("SUCCESS", await DeliverOrder(failing with { State = OrderState.Failed }));
+        Assert.Equal("SUCCESS", await DeliverOrder(failing with { State = OrderState.Failed }));
+
+        Assert.Equal(new ProductStock(5, 2), _app.Inventory.StockOf(Product.Underpants));
+        Assert.Equal(2, _app.Publisher.Published.Count);
+    }
+
     [Theory]
     [InlineData(OrderState.Validated)]
     [InlineData(OrderState.Shipped)]
