@@ -104,6 +104,20 @@ public sealed class OrderValidationWorkflowTests : IAsyncLifetime
         Assert.Equal(new AcceptedOrder(Order, OrderState.Validated), _app.StateStore.Peek<AcceptedOrder>(AcceptedOrder.KeyFor(_id)));
     }
 
+    [Fact]
+    public async Task The_workflow_input_and_output_are_json_in_the_contracts_shape()
+    {
+        await Post();
+        await PassAll();
+
+        var state = await Finished();
+
+        Assert.Equal(
+            $$"""{"order":{"id":"{{_id}}","customerId":"c-1","state":"CREATED","product":"UNDERPANTS","quantity":3,"price":45},"timeout":"00:00:30"}""",
+            state.ReadInputAs<JsonElement>().GetRawText());
+        Assert.Equal("\"VALIDATED\"", state.ReadOutputAs<JsonElement>().GetRawText());
+    }
+
     [Theory]
     [InlineData(OrderValidationResult.Fail)]
     [InlineData(OrderValidationResult.Error)]
