@@ -4,22 +4,40 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Grpc;
 
-/// Binds methods of the Dapr gRPC API (`dapr.proto.runtime.v1.Dapr`) to handlers. Dapr.Protos ships the
-/// message types and a client but no server base class, so each method is declared here from its name and
-/// message types, and served through ASP.NET Core gRPC's service-method-provider hook.
+/// Binds methods served on the sidecar's gRPC port to handlers: the Dapr gRPC API (`dapr.proto.runtime.v1.Dapr`)
+/// and, beside it as in daprd, the workflow engine's `TaskHubSidecarService`. Dapr.Protos and Dapr.Workflow ship
+/// the message types and clients but no server base classes, so each method is declared here from its service,
+/// name and message types, and served through ASP.NET Core gRPC's service-method-provider hook.
 public sealed class DaprGrpcMethods
 {
     public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
     private readonly List<Action<ServiceMethodProviderContext<DaprGrpcService>>> bindings = [];
 
-    /// Serves the unary method <paramref name="name"/> with <paramref name="handler"/>.
+    /// Serves the unary method <paramref name="name"/> of the Dapr API with <paramref name="handler"/>.
     public DaprGrpcMethods Unary<TRequest, TResponse>(string name, Func<TRequest, ServerCallContext, Task<TResponse>> handler)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Unary(ServiceName, name, handler);
+
+    /// Serves the unary method <paramref name="name"/> of <paramref name="service"/> with <paramref name="handler"/>.
+    public DaprGrpcMethods Unary<TRequest, TResponse>(string service, string name, Func<TRequest, ServerCallContext, Task<TResponse>> handler)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var method = new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
+        var method = new Method<TRequest, TResponse>(MethodType.Unary, service, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
         bindings.Add(context => context.AddUnaryMethod(method, [], (_, request, call) => handler(request, call)));
+        return this;
+    }
+
+    /// Serves the server-streaming method <paramref name="name"/> of <paramref name="service"/>.
+    public DaprGrpcMethods ServerStreaming<TRequest, TResponse>(
+        string service, string name, Func<TRequest, IServerStreamWriter<TResponse>, ServerCallContext, Task> handler)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var method = new Method<TRequest, TResponse>(MethodType.ServerStreaming, service, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
+        bindings.Add(context => context.AddServerStreamingMethod(method, [], (_, request, stream, call) => handler(request, stream, call)));
         return this;
     }
 

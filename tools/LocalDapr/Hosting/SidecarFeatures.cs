@@ -2,6 +2,7 @@ using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Bindings;
 using DaprOrders.LocalDapr.PubSub;
 using DaprOrders.LocalDapr.State;
+using DaprOrders.LocalDapr.Workflows;
 
 namespace DaprOrders.LocalDapr.Hosting;
 
@@ -14,5 +15,6 @@ public static class SidecarFeatures
         new BindingsFeature(runtime),
         new ActorsFeature(runtime.StateStores.ActorStateStore, runtime.Time, runtime.Loggers),
         new PubSubFeature(runtime.Resources, runtime.Time, runtime.Loggers),
+        new WorkflowsFeature(runtime.StateStores.ActorStateStore, runtime.Resources, runtime.Time, runtime.Loggers),
     ];
 }

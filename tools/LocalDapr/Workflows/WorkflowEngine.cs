@@ -1,0 +1,601 @@
+using Dapr.DurableTask.Protobuf;
+using DaprOrders.LocalDapr.Actors;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace DaprOrders.LocalDapr.Workflows;
+
+/// The workflow engine of one app id, as daprd runs it on the app's workflow actors: instances with their
+/// history and inbox in the actor state store, one turn in flight per instance, the work items of every
+/// instance of the app on a shared <see cref="WorkItemDispatcher"/>, durable timers, and the client operations
+/// of `TaskHubSidecarService`. The contract follows durabletask-go (backend/orchestration.go, backend/executor.go,
+/// backend/runtimestate/applier.go) and dapr pkg/actors/targets/workflow.
+public sealed class WorkflowEngine : IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, WorkflowInstance> instances = new(StringComparer.Ordinal);
+    private readonly WorkflowStateStore store;
+    private readonly WorkflowRetention retention;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stopping = new();
+    private TaskCompletionSource created = NewSignal();
+
+    public WorkflowEngine(string appId, IActorStateStore stateStore, WorkflowRetention retention, TimeProvider time, ILogger logger)
+    {
+        AppId = appId;
+        store = new WorkflowStateStore(stateStore, appId);
+        this.retention = retention;
+        this.time = time;
+        this.logger = logger;
+        Events = new HistoryEvents(time);
+        Dispatcher = new WorkItemDispatcher(logger);
+    }
+
+    public string AppId { get; }
+
+    public WorkItemDispatcher Dispatcher { get; }
+
+    public WorkflowStateStore Store => store;
+
+    private HistoryEvents Events { get; }
+
+    /// Instances held (any status; purged ones are gone).
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return instances.Count;
+            }
+        }
+    }
+
+    /// StartInstance: a new instance, or a new run of a finished one's id; AlreadyExists while one is active
+    /// (dapr pkg/actors/targets/workflow/orchestrator/create.go createIfCompleted). Like daprd it answers once
+    /// the first turn has committed (durabletask-go executor.go StartInstance waits for the start), unless the
+    /// start is scheduled for later.
+    public async Task<string> StartAsync(CreateInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var id = await CreateAsync(request, parent: null, cancellationToken);
+        if (request.ScheduledStartTimestamp is null)
+        {
+            await WaitAsync(id, status => status != OrchestrationStatus.Pending, withPayloads: false, cancellationToken);
+        }
+
+        return id;
+    }
+
+    private async Task<string> CreateAsync(CreateInstanceRequest request, ParentInstanceInfo? parent, CancellationToken cancellationToken)
+    {
+        var id = string.IsNullOrEmpty(request.InstanceId) ? Guid.NewGuid().ToString("N") : request.InstanceId;
+        var instance = GetOrAdd(id);
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (instance.ExecutionId.Length > 0 && !instance.IsTerminal)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"an active workflow with ID '{id}' already exists"));
+            }
+
+            var now = Events.UtcNow;
+            instance.Reset();
+            instance.Name = request.Name;
+            instance.Input = request.Input;
+            instance.Parent = parent;
+            instance.ExecutionId = string.IsNullOrEmpty(request.ExecutionId) ? Guid.NewGuid().ToString("N") : request.ExecutionId;
+            instance.Status = OrchestrationStatus.Pending;
+            instance.CreatedAt = now;
+            instance.LastUpdatedAt = now;
+            instance.Inbox.Add(Events.ExecutionStarted(instance, request.ScheduledStartTimestamp, request.ParentTraceContext));
+            instance.StartAt = request.ScheduledStartTimestamp?.ToDateTime() is { } startAt && startAt > now ? startAt : null;
+            await store.SaveAsync(instance, cancellationToken);
+            instance.NotifyChanged();
+            Interlocked.Exchange(ref created, NewSignal()).TrySetResult();
+            if (instance.StartAt is { } due)
+            {
+                Arm(due, () => WithInstanceAsync(id, i => i.StartAt = null));
+            }
+            else
+            {
+                TryDispatchTurn(instance);
+            }
+
+            return id;
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    /// GetInstance: null for an unknown id.
+    public async Task<WorkflowState?> GetStateAsync(string id, bool withPayloads, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } instance)
+        {
+            return null;
+        }
+
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return instance.ExecutionId.Length == 0 ? null : instance.ToState(withPayloads);
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    /// WaitForInstanceStart/Completion: blocks until <paramref name="reached"/> holds, without polling. An unknown
+    /// id is waited for too, as daprd parks the caller until the instance appears (dapr orchestrator/stream.go).
+    public async Task<WorkflowState> WaitAsync(string id, Func<OrchestrationStatus, bool> reached, bool withPayloads, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var anyCreated = created.Task;
+            if (Find(id) is not { } instance)
+            {
+                await anyCreated.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            Task changed;
+            await instance.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (instance.ExecutionId.Length == 0)
+                {
+                    changed = anyCreated; // purged: wait for it to be created again
+                }
+                else if (reached(instance.Status))
+                {
+                    return instance.ToState(withPayloads);
+                }
+                else
+                {
+                    changed = instance.Changed.Task;
+                }
+            }
+            finally
+            {
+                instance.Gate.Release();
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// RaiseEvent: into the inbox, a turn follows. An unknown instance is an error "no such instance exists" with
+    /// gRPC code Unknown, as daprd answers (dapr orchestrator/add.go returns api.ErrInstanceNotFound as a plain
+    /// error); a finished instance takes it and drops it, as daprd drops work for it.
+    public Task RaiseEventAsync(string id, string name, string? input, CancellationToken cancellationToken) =>
+        DeliverAsync(id, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), cancellationToken);
+
+    /// TerminateInstance: an ExecutionTerminated event, to which the SDK answers with CompleteWorkflow(Terminated);
+    /// answers once the instance is finished (durabletask-go executor.go TerminateInstance); a finished one is a no-op.
+    public async Task TerminateAsync(string id, string? output, bool recursive, CancellationToken cancellationToken)
+    {
+        await DeliverAsync(id, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive }), cancellationToken);
+        await WaitAsync(id, WorkflowInstance.IsTerminalStatus, withPayloads: false, cancellationToken);
+    }
+
+    /// SuspendInstance: an ExecutionSuspended event; SUSPENDED once a turn has taken it into history. Turns go on
+    /// (the SDK holds events back while suspended and answers with no actions), as in durabletask-go.
+    public async Task SuspendAsync(string id, string? reason, CancellationToken cancellationToken)
+    {
+        await DeliverAsync(id, null, Events.New(e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason }), cancellationToken);
+        await WaitAsync(id, status => status == OrchestrationStatus.Suspended || WorkflowInstance.IsTerminalStatus(status), withPayloads: false, cancellationToken);
+    }
+
+    /// ResumeInstance: an ExecutionResumed event; RUNNING once a turn has taken it.
+    public async Task ResumeAsync(string id, string? reason, CancellationToken cancellationToken)
+    {
+        await DeliverAsync(id, null, Events.New(e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason }), cancellationToken);
+        await WaitAsync(id, status => status != OrchestrationStatus.Suspended, withPayloads: false, cancellationToken);
+    }
+
+    /// PurgeInstances of one id: its state leaves the store and memory. Only a finished instance (or any, with
+    /// <paramref name="force"/>); recursive also purges its child workflows. Returns how many were deleted.
+    /// Errors as daprd's (durabletask-go backend.go purgeWorkflowState, wrapped as a plain error: gRPC Unknown).
+    public async Task<int> PurgeAsync(string id, bool recursive, bool force, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } instance)
+        {
+            throw NoSuchInstance("failed to purge workflow state: ");
+        }
+
+        List<string> children;
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (instance.ExecutionId.Length == 0)
+            {
+                throw NoSuchInstance("failed to purge workflow state: ");
+            }
+
+            if (!instance.IsTerminal && !force)
+            {
+                throw new RpcException(new Status(StatusCode.Unknown, "failed to purge workflow state: orchestration has not yet completed"));
+            }
+
+            children = [.. instance.Children];
+            await store.DeleteAsync(instance, cancellationToken);
+            if (instance.InFlight is { } turn)
+            {
+                Dispatcher.Cancel(turn.Token);
+            }
+
+            instance.Reset();
+            instance.ExecutionId = "";
+            instance.NotifyChanged();
+            lock (gate)
+            {
+                if (instances.TryGetValue(id, out var current) && current == instance)
+                {
+                    instances.Remove(id);
+                }
+            }
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+
+        var purged = 1;
+        if (recursive)
+        {
+            foreach (var child in children.Where(c => Find(c) is not null))
+            {
+                try
+                {
+                    purged += await PurgeAsync(child, recursive, force, cancellationToken);
+                }
+                catch (RpcException)
+                {
+                    // a child already gone is skipped, as daprd's recursive purge does
+                }
+            }
+        }
+
+        return purged;
+    }
+
+    /// GetInstanceHistory: from memory while the instance runs, from the state store once it finished.
+    public async Task<IReadOnlyList<HistoryEvent>?> HistoryAsync(string id, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } instance)
+        {
+            return null;
+        }
+
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (instance.ExecutionId.Length == 0)
+            {
+                return null;
+            }
+
+            return instance.IsTerminal
+                ? await store.LoadHistoryAsync(id, instance.StoredHistory, cancellationToken)
+                : [.. instance.History];
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    /// CompleteOrchestratorTask / CompleteWorkflowTask: commits the turn dispatched under the response's token;
+    /// a stale or duplicate completion is dropped.
+    public async Task CompleteTurnAsync(WorkflowResponse response, CancellationToken cancellationToken)
+    {
+        if (!Dispatcher.TryComplete(response.CompletionToken) || Find(response.InstanceId) is not { } instance)
+        {
+            logger.LogDebug("Dropping a stale workflow turn completion for {InstanceId}", response.InstanceId);
+            return;
+        }
+
+        TurnEffects effects;
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (instance.InFlight is not { } turn || turn.Token != response.CompletionToken)
+            {
+                return;
+            }
+
+            effects = TurnCommit.Apply(instance, turn, response, Events, logger);
+            await store.SaveAsync(instance, cancellationToken);
+            foreach (var activity in effects.Activities)
+            {
+                EnqueueActivity(activity);
+            }
+
+            foreach (var (timerId, fireAt) in effects.Timers)
+            {
+                var executionId = instance.ExecutionId;
+                Arm(fireAt, () => FireTimerAsync(instance.Id, executionId, timerId, fireAt));
+            }
+
+            instance.NotifyChanged();
+            if (instance.IsTerminal)
+            {
+                // Its history is in the store; memory keeps what GetInstance answers.
+                instance.History.Clear();
+                if (retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
+                {
+                    var executionId = instance.ExecutionId;
+                    Arm(completedAt + keep, () => PurgeIfUnchangedAsync(instance.Id, executionId));
+                }
+            }
+            else
+            {
+                TryDispatchTurn(instance);
+            }
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+
+        await RunEffectsAsync(instance, effects);
+    }
+
+    /// CompleteActivityTask: the result goes to the instance's inbox once; stale tokens, finished runs and
+    /// duplicates are dropped (dapr orchestrator/add.go dedup; durabletask-go runtimestate ErrDuplicateEvent).
+    public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
+    {
+        if (!Dispatcher.TryComplete(response.CompletionToken, out var item) || item.ActivityRequest is not { } request)
+        {
+            logger.LogDebug("Dropping a stale activity completion for {InstanceId} task {TaskId}", response.InstanceId, response.TaskId);
+            return;
+        }
+
+        var completion = response.FailureDetails is { } failure
+            ? Events.New(e => e.TaskFailed = new TaskFailedEvent { TaskScheduledId = request.TaskId, FailureDetails = failure, TaskExecutionId = request.TaskExecutionId })
+            : Events.New(e => e.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = request.TaskId, Result = response.Result, TaskExecutionId = request.TaskExecutionId });
+        await DeliverAsync(request.WorkflowInstance.InstanceId, request.WorkflowInstance.ExecutionId, completion, cancellationToken, mustExist: false);
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+
+    private WorkflowInstance? Find(string id)
+    {
+        lock (gate)
+        {
+            return instances.GetValueOrDefault(id);
+        }
+    }
+
+    private WorkflowInstance GetOrAdd(string id)
+    {
+        lock (gate)
+        {
+            if (!instances.TryGetValue(id, out var instance))
+            {
+                instances[id] = instance = new WorkflowInstance(id);
+            }
+
+            return instance;
+        }
+    }
+
+    /// Puts an event into a live run's inbox (durably) and dispatches a turn. <paramref name="executionId"/>, when
+    /// given, must be the current run's. Events for a finished run, and completions already recorded, are dropped.
+    private async Task DeliverAsync(string id, string? executionId, HistoryEvent e, CancellationToken cancellationToken, bool mustExist = true)
+    {
+        if (Find(id) is not { } instance)
+        {
+            ThrowIfMustExist(id, mustExist);
+            return;
+        }
+
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (instance.ExecutionId.Length == 0)
+            {
+                ThrowIfMustExist(id, mustExist);
+                return;
+            }
+
+            if (instance.IsTerminal || (executionId is not null && executionId != instance.ExecutionId)
+                || HistoryEvents.IsResolved(instance.History.Concat(instance.PendingEvents), e))
+            {
+                logger.LogDebug("Workflow {InstanceId}: dropping {Event} (finished run, other run or duplicate)", id, e.EventTypeCase);
+                return;
+            }
+
+            instance.Inbox.Add(e);
+            await store.SaveAsync(instance, cancellationToken);
+            TryDispatchTurn(instance);
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    private static void ThrowIfMustExist(string id, bool mustExist)
+    {
+        if (mustExist)
+        {
+            throw NoSuchInstance("");
+        }
+    }
+
+    /// durabletask-go api.ErrInstanceNotFound, which daprd returns as a plain error: gRPC Unknown.
+    private static RpcException NoSuchInstance(string context) =>
+        new(new Status(StatusCode.Unknown, context + "no such instance exists"));
+
+    /// Changes a live instance under its lock, saves it and dispatches what became ready.
+    private async Task WithInstanceAsync(string id, Action<WorkflowInstance> change)
+    {
+        if (Find(id) is not { } instance)
+        {
+            return;
+        }
+
+        await instance.Gate.WaitAsync(stopping.Token);
+        try
+        {
+            if (instance.ExecutionId.Length == 0)
+            {
+                return;
+            }
+
+            if (instance.IsTerminal)
+            {
+                return;
+            }
+
+            change(instance);
+            instance.LastUpdatedAt = Events.UtcNow;
+            await store.SaveAsync(instance, stopping.Token);
+            instance.NotifyChanged();
+            TryDispatchTurn(instance);
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    /// Dispatches the inbox as the next turn unless one is in flight or the start is scheduled later. Under the gate.
+    private void TryDispatchTurn(WorkflowInstance instance)
+    {
+        if (instance.InFlight is not null || instance.Inbox.Count == 0 || instance.IsTerminal || instance.StartAt is not null)
+        {
+            return;
+        }
+
+        // durabletask-go adds WorkflowStarted(now) first in every turn: the workflow's CurrentUtcDateTime.
+        List<HistoryEvent> newEvents = [Events.WorkflowStarted(), .. instance.Inbox];
+        instance.Inbox.Clear();
+        var turn = new WorkflowTurn(NewToken(), newEvents);
+        instance.InFlight = turn;
+        var request = new WorkflowRequest { InstanceId = instance.Id, ExecutionId = instance.ExecutionId };
+        request.PastEvents.AddRange(instance.History);
+        request.NewEvents.AddRange(newEvents);
+        Dispatcher.Enqueue(new WorkItem { WorkflowRequest = request, CompletionToken = turn.Token }, lost => _ = TurnLostAsync(instance, lost.CompletionToken));
+    }
+
+    /// The stream carrying the turn ended: its events go back to the front of the inbox and a new turn (new
+    /// token, new WorkflowStarted) goes out to the next worker.
+    private async Task TurnLostAsync(WorkflowInstance instance, string token)
+    {
+        await instance.Gate.WaitAsync(stopping.Token);
+        try
+        {
+            if (instance.InFlight is { } turn && turn.Token == token)
+            {
+                instance.InFlight = null;
+                instance.Inbox.InsertRange(0, turn.Carried);
+                TryDispatchTurn(instance);
+            }
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+    }
+
+    private void EnqueueActivity(ActivityRequest request) =>
+        Dispatcher.Enqueue(
+            new WorkItem { ActivityRequest = request, CompletionToken = NewToken() },
+            // Activities run at least once: a lost one goes out again, same request, new token.
+            lost => EnqueueActivity(lost.ActivityRequest));
+
+    private Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt) =>
+        DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), stopping.Token, mustExist: false);
+
+    private async Task PurgeIfUnchangedAsync(string id, string executionId)
+    {
+        if (Find(id) is { } instance && instance.ExecutionId == executionId)
+        {
+            await PurgeAsync(id, recursive: false, force: false, stopping.Token);
+        }
+    }
+
+    /// What a committed turn asks of other instances (children, parents, event targets), done after its lock is
+    /// released so two instances never wait on each other.
+    private async Task RunEffectsAsync(WorkflowInstance instance, TurnEffects effects)
+    {
+        try
+        {
+            foreach (var child in effects.Children)
+            {
+                await StartChildAsync(child, instance);
+            }
+
+            foreach (var (target, name, data) in effects.EventsSent)
+            {
+                await DeliverAsync(target, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = data }), stopping.Token, mustExist: false);
+            }
+
+            foreach (var (target, reason, recurse) in effects.Terminations)
+            {
+                await DeliverAsync(target, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = reason, Recurse = recurse }), stopping.Token, mustExist: false);
+            }
+
+            if (effects.ParentNotice is { } notice)
+            {
+                await DeliverAsync(notice.ParentId, notice.ParentExecutionId, notice.Event, stopping.Token, mustExist: false);
+            }
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            logger.LogWarning("Workflow {InstanceId}: a follow-up of its turn failed: {Error}", instance.Id, e.Message);
+        }
+    }
+
+    private async Task StartChildAsync(ChildStart child, WorkflowInstance parent)
+    {
+        try
+        {
+            await CreateAsync(
+                new CreateInstanceRequest { InstanceId = child.InstanceId, Name = child.Action.Name, Input = child.Action.Input, Version = child.Action.Version },
+                child.Parent,
+                stopping.Token);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
+        {
+            // The parent learns it as a failed child, as daprd reports a child it could not create.
+            await DeliverAsync(parent.Id, child.Parent.WorkflowInstance.ExecutionId, Events.New(ev => ev.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
+            {
+                TaskScheduledId = child.Parent.TaskScheduledId,
+                FailureDetails = new TaskFailureDetails { ErrorType = "WorkflowAlreadyExists", ErrorMessage = e.Status.Detail },
+            }), stopping.Token, mustExist: false);
+        }
+    }
+
+    /// Runs <paramref name="fire"/> at <paramref name="due"/> (durable timers; the instance's history holds them).
+    private void Arm(DateTime due, Func<Task> fire) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await Clock.WaitUntilAsync(time, new DateTimeOffset(due, TimeSpan.Zero), stopping.Token);
+            await fire();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // runtime stopping
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Workflow timer failed: {Error}", e.Message);
+        }
+    });
+
+    private static string NewToken() => Guid.NewGuid().ToString("N");
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,62 @@
+using Dapr.DurableTask.Protobuf;
+using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Components;
+
+namespace DaprOrders.LocalDapr.Workflows;
+
+/// Dapr's workflow state retention policy (Configuration `spec.workflow.stateRetentionPolicy`, Dapr 1.17+):
+/// how long a finished instance's state is kept before it is purged, per final status, Go durations
+/// ("0s" purges at once). A status of its own wins over `anyTerminal`; nothing set keeps state until purged
+/// (dapr pkg/config/configuration.go WorkflowStateRetentionPolicy; orchestrator/run.go handleRetention;
+/// https://docs.dapr.io/developing-applications/building-blocks/workflow/workflow-history-retention-policy/).
+public sealed record WorkflowRetention(TimeSpan? AnyTerminal, TimeSpan? Completed, TimeSpan? Failed, TimeSpan? Terminated)
+{
+    public static WorkflowRetention None { get; } = new(null, null, null, null);
+
+    public TimeSpan? After(OrchestrationStatus status) => status switch
+    {
+        OrchestrationStatus.Completed => Completed ?? AnyTerminal,
+        OrchestrationStatus.Terminated => Terminated ?? AnyTerminal,
+        OrchestrationStatus.Failed => Failed ?? AnyTerminal,
+        _ => AnyTerminal,
+    };
+
+    /// From the Configuration in the resources. daprd reads one Configuration (`--config`, or the pod's
+    /// `dapr.io/config`); the local runtime has no such flag and applies the one Configuration its resources hold.
+    public static WorkflowRetention From(RuntimeResources resources)
+    {
+        var configurations = resources.OfKind("Configuration").ToList();
+        if (configurations.Count == 0)
+        {
+            return None;
+        }
+
+        if (configurations.Count > 1)
+        {
+            throw new ResourceException(configurations[1].SourceFile, "kind", null,
+                $"only one Configuration may be given to the local runtime (also '{configurations[0].Name}')");
+        }
+
+        var configuration = configurations[0];
+        if (configuration.Spec.GetValueOrDefault("workflow") is not IReadOnlyDictionary<string, object?> workflow
+            || workflow.GetValueOrDefault("stateRetentionPolicy") is not IReadOnlyDictionary<string, object?> policy)
+        {
+            return None;
+        }
+
+        TimeSpan? Read(string field)
+        {
+            if (policy.GetValueOrDefault(field) is not { } value)
+            {
+                return null;
+            }
+
+            return value is string text && DaprDurations.TryParseGoDuration(text, out var duration) && duration >= TimeSpan.Zero
+                ? duration
+                : throw new ResourceException(configuration.SourceFile, $"spec.workflow.stateRetentionPolicy.{field}", null,
+                    $"'{value}' is not a duration such as \"30m\" or \"72h\"");
+        }
+
+        return new WorkflowRetention(Read("anyTerminal"), Read("completed"), Read("failed"), Read("terminated"));
+    }
+}

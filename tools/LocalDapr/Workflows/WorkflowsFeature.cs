@@ -1,0 +1,56 @@
+using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Grpc;
+using DaprOrders.LocalDapr.Hosting;
+
+namespace DaprOrders.LocalDapr.Workflows;
+
+/// Dapr's workflow engine for every sidecar of the runtime: one <see cref="WorkflowEngine"/> per app id (daprd's
+/// workflow actors are per app id, so instances of one app share its workflows), served as `TaskHubSidecarService`
+/// on each sidecar's gRPC port. Apps need nothing but the Dapr.Workflow SDK pointed at DAPR_GRPC_PORT.
+public sealed class WorkflowsFeature(IActorStateStore stateStore, RuntimeResources resources, TimeProvider time, ILoggerFactory loggers)
+    : ISidecarFeature, IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, WorkflowEngine> engines = new(StringComparer.Ordinal);
+    private readonly WorkflowRetention retention = WorkflowRetention.From(resources);
+    private readonly ILogger logger = loggers.CreateLogger("LocalDapr.Workflows");
+
+    public WorkflowRetention Retention => retention;
+
+    /// The engine of an app id (created at its first use).
+    public WorkflowEngine EngineFor(string appId)
+    {
+        lock (gate)
+        {
+            if (!engines.TryGetValue(appId, out var engine))
+            {
+                engines[appId] = engine = new WorkflowEngine(appId, stateStore, retention, time, logger);
+            }
+
+            return engine;
+        }
+    }
+
+    public void MapHttp(IEndpointRouteBuilder endpoints)
+    {
+    }
+
+    public void MapGrpc(DaprGrpcMethods methods) => WorkflowsApi.Map(methods, this);
+
+    /// Nothing to discover: an app takes part by opening `GetWorkItems`, and leaves when its stream ends.
+    public Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var engine in engines.Values)
+            {
+                engine.Dispose();
+            }
+        }
+    }
+}
