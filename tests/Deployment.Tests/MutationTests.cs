@@ -58,6 +58,10 @@ public sealed class MutationTests : IDisposable
         { "tilt/dev/kafka.yaml", "  name: daprorders\n  annotations:", "  name: kafka\n  annotations:", "tilt/dev has no Strimzi Kafka named 'daprorders'" },
         { "Tiltfile", "'statestore:component'", "'state-store:component'", "Tiltfile groups 'state-store:component', which the chart does not render" },
         { "dapr.yaml", "appID: fraud\n", "appID: fraud-check\n", "dapr.yaml app 'fraud-check' is not in AppIds" },
+        { "components/kubernetes/statestore.yaml", "scopes:\n  - orders\n", "scopes:\n", "its scopes must include 'orders'" },
+        { "components/local/statestore.yaml", "  - inventory\n", "", "scopes leave out 'inventory'" },
+        { "charts/daprorders/templates/dapr-components.yaml", "scopes:\n  - orders\n  - fraud\n", "scopes:\n  - orders\n", "'statestore' scopes differ between kubernetes and chart" },
+        { "components/kubernetes/statestore.yaml", "scopes:\n  - orders\n  - fraud\n  - inventory\n  - email\n", "", "statestore: needs scopes" },
     };
 
     [Fact]

@@ -38,6 +38,17 @@ public class RepositoryTests
         AssertNone(ComponentChecks.PubSubScopes(Files.Local).Concat(ComponentChecks.PubSubScopes(Files.Kubernetes)));
 
     [Fact]
+    public void The_actor_state_store_is_scoped_to_the_apps_with_state_and_orders_loads_it_for_its_workflow() =>
+        AssertNone(ComponentChecks.StateStoreScopes(Files.Local, Files.AppsWithState)
+            .Concat(ComponentChecks.StateStoreScopes(Files.Kubernetes, Files.AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(DaprResources.FromChart(Files.Chart), Files.AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(DaprResources.FromChart(Files.DevChart), Files.AppsWithState)));
+
+    [Fact]
+    public void Apps_with_actors_or_views_are_found_and_the_stateless_ones_are_not() =>
+        Assert.Equal("email fraud inventory orders", string.Join(' ', Files.AppsWithState.Order(StringComparer.Ordinal)));
+
+    [Fact]
     public void Kubernetes_and_chart_pub_sub_scopes_are_exactly_the_local_ones() =>
         AssertNone(ComponentChecks.ScopesMirror(Files.Local, Files.Kubernetes)
             .Concat(ComponentChecks.ScopesMirror(Files.Kubernetes, DaprResources.FromChart(Files.Chart)))

@@ -236,6 +236,41 @@ public static partial class ComponentChecks
         }
     }
 
+    /// <summary>
+    /// The state store is scoped to the apps that keep state in it, and it loads in every one of them: the apps with
+    /// actors, a workflow or an IStateStore (<paramref name="appsWithState"/>), and always `orders`, whose
+    /// OrderValidationWorkflow keeps its state in the actor state store.
+    /// </summary>
+    public static IEnumerable<string> StateStoreScopes(DaprResources resources, IReadOnlySet<string> appsWithState)
+    {
+        if (resources.Component(DaprComponents.StateStore) is not { } store)
+        {
+            yield break;
+        }
+
+        var scopes = DaprResources.Scopes(store);
+        if (scopes.Count == 0)
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: needs scopes (the apps with state), or every app loads it";
+            yield break;
+        }
+
+        if (!scopes.Contains(AppIds.Orders))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: is the actor state store the orders workflow keeps its state in, so its scopes must include '{AppIds.Orders}'";
+        }
+
+        foreach (var app in appsWithState.Where(a => a != AppIds.Orders && !scopes.Contains(a)).Order(StringComparer.Ordinal))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: scopes leave out '{app}', whose code keeps actor, workflow or view state";
+        }
+
+        foreach (var app in scopes.Where(a => !Names.AppIds.Contains(a)))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: scopes name app '{app}', which is not in AppIds";
+        }
+    }
+
     /// <summary>Pub/sub scopes name known apps and topics; `orders` has a single writer; broadcast is per instance.</summary>
     public static IEnumerable<string> PubSubScopes(DaprResources resources)
     {
@@ -309,9 +344,18 @@ public static partial class ComponentChecks
         }
     }
 
-    /// <summary>The scopes of both pub/subs are identical in two places (local and kubernetes, kubernetes and chart).</summary>
+    /// <summary>
+    /// The scopes of both pub/subs, and the state store's, are identical in two places (local and kubernetes,
+    /// kubernetes and chart).
+    /// </summary>
     public static IEnumerable<string> ScopesMirror(DaprResources expected, DaprResources actual)
     {
+        if (expected.Component(DaprComponents.StateStore) is { } expectedStore && actual.Component(DaprComponents.StateStore) is { } actualStore
+            && !DaprResources.Scopes(expectedStore).Order(StringComparer.Ordinal).SequenceEqual(DaprResources.Scopes(actualStore).Order(StringComparer.Ordinal)))
+        {
+            yield return $"'{DaprComponents.StateStore}' scopes differ between {expected.Place} and {actual.Place}";
+        }
+
         foreach (var name in new[] { DaprComponents.PubSub, DaprComponents.BroadcastPubSub })
         {
             var a = expected.Component(name);
