@@ -62,6 +62,8 @@ public sealed class MutationTests : IDisposable
         { "components/local/statestore.yaml", "  - inventory\n", "", "scopes leave out 'inventory'" },
         { "charts/daprorders/templates/dapr-components.yaml", "scopes:\n  - orders\n  - fraud\n", "scopes:\n  - orders\n", "'statestore' scopes differ between kubernetes and chart" },
         { "components/kubernetes/statestore.yaml", "scopes:\n  - orders\n  - fraud\n  - inventory\n  - email\n", "", "statestore: needs scopes" },
+        { "components/kubernetes/resiliency.yaml", "    actors:\n      CustomerSpendActor:\n", "    actors:\n      OrderValidationActor:\n        timeout: actorCall\n      CustomerSpendActor:\n", "targets actor type 'OrderValidationActor', which the orders workflow replaced" },
+        { "components/kubernetes/resiliency.yaml", "      actorCall: 10s\n", "      actorCall: 10s\n      DefaultActorTimeoutPolicy: 10s\n", "policy 'DefaultActorTimeoutPolicy' is a Dapr default policy name" },
     };
 
     [Fact]

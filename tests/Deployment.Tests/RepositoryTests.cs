@@ -62,8 +62,16 @@ public class RepositoryTests
 
     [Fact]
     public void Every_actor_type_in_the_services_is_found() =>
-        Assert.Superset(new HashSet<string> { "OrderValidationActor", "CustomerSpendActor", "ProductStockActor" },
-            Files.ActorTypes.ToHashSet());
+        Assert.Superset(new HashSet<string> { "CustomerSpendActor", "ProductStockActor" }, Files.ActorTypes.ToHashSet());
+
+    [Fact]
+    public void No_resiliency_policy_targets_the_actor_the_orders_workflow_replaced()
+    {
+        var targeted = new[] { Files.Local, Files.Kubernetes, DaprResources.FromChart(Files.Chart) }
+            .SelectMany(r => r.All.Where(m => m.Kind == "Resiliency"))
+            .SelectMany(m => Yaml.YamlPath.Map(m.Body, "spec.targets.actors").Keys);
+        Assert.Empty(targeted.Intersect(Names.ReplacedActorTypes));
+    }
 
     [Fact]
     public void Chart_renders_the_Dapr_resources_of_components_kubernetes() =>

@@ -460,9 +460,21 @@ public static partial class ComponentChecks
             }
 
             var actors = resiliency.Body.Map("spec.targets.actors");
-            foreach (var actor in actors.Keys.Where(a => !actorTypes.Contains(a)))
+            foreach (var actor in actors.Keys.Where(Names.ReplacedActorTypes.Contains))
+            {
+                yield return $"{where}: targets actor type '{actor}', which the orders workflow replaced (OrderValidationWorkflow is no resiliency target)";
+            }
+
+            foreach (var actor in actors.Keys.Where(a => !actorTypes.Contains(a) && !Names.ReplacedActorTypes.Contains(a)))
             {
                 yield return $"{where}: targets actor type '{actor}', which no service declares";
+            }
+
+            // daprd applies policies named Default<Kind><Target>Policy to every target without its own policy
+            // (pkg/resiliency DefaultPolicyTemplate), the workflow engine's internal actors included.
+            foreach (var name in timeouts.Keys.Concat(retries.Keys).Concat(breakers.Keys).Where(n => DefaultPolicyName().IsMatch(n)))
+            {
+                yield return $"{where}: policy '{name}' is a Dapr default policy name: it would apply to every target, the workflow engine's actors included";
             }
 
             if (resiliency.Body.At($"spec.targets.components.{DaprComponents.PubSub}.inbound.retry") is null)
@@ -480,7 +492,7 @@ public static partial class ComponentChecks
                 yield return $"{where}: '{DaprComponents.PubSub}' outbound needs a circuit breaker";
             }
 
-            foreach (var actor in actorTypes.Where(a => actors.GetValueOrDefault(a).At("circuitBreaker") is null))
+            foreach (var actor in actorTypes.Where(a => !Names.ReplacedActorTypes.Contains(a) && actors.GetValueOrDefault(a).At("circuitBreaker") is null))
             {
                 yield return $"{where}: actor type '{actor}' needs a retry/timeout/circuit breaker target";
             }
@@ -503,6 +515,9 @@ public static partial class ComponentChecks
             yield return $"the '{DaprComponents.PubSub}' inbound retry differs between {local.Place} and {kubernetes.Place}";
         }
     }
+
+    [GeneratedRegex(@"^Default[A-Za-z]*(Retry|Timeout|CircuitBreaker)Policy$")]
+    private static partial Regex DefaultPolicyName();
 
     [GeneratedRegex(@"^[a-z]+\.[a-z0-9.-]+$")]
     private static partial Regex ComponentType();

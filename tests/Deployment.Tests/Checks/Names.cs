@@ -28,6 +28,13 @@ public static partial class Names
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
+    /// Actor types that a Dapr workflow replaced (issue 9: the orders service's OrderValidationWorkflow instead of
+    /// OrderValidationActor). Nothing may target them; while the actor's code is still in services/ the checks do not
+    /// ask for its resiliency target either.
+    /// </summary>
+    public static IReadOnlySet<string> ReplacedActorTypes { get; } = new HashSet<string>(StringComparer.Ordinal) { "OrderValidationActor" };
+
+    /// <summary>
     /// App ids whose project (services/&lt;project&gt;, from <paramref name="projects"/>: app id -> project) keeps state in
     /// the state store: it declares an actor type, runs a Dapr workflow or activity (their state is actor state), or
     /// takes an IStateStore. Those apps must load the state store component.
