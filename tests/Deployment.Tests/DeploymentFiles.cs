@@ -57,6 +57,8 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ComponentChecks.Resiliency(Local, ActorTypes, requireBreakers: false))
             .Concat(ComponentChecks.Resiliency(Kubernetes, ActorTypes, requireBreakers: true))
             .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.WorkflowSettingsMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.RunFileConfiguration(Repo, Local))
             .Concat(ChartChecks.ChartMetadata(Repo, Chart))
             .Concat(ChartChecks.OverridesExist(
                 YamlModel.LoadMapping(Repo.Path("charts", "daprorders", "values.yaml")), YamlModel.LoadMapping(Repo.DevValues)))

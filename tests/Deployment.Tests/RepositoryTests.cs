@@ -49,6 +49,11 @@ public class RepositoryTests
         Assert.Equal("email fraud inventory orders", string.Join(' ', Files.AppsWithState.Order(StringComparer.Ordinal)));
 
     [Fact]
+    public void Finished_workflows_are_purged_after_the_same_retention_locally_and_on_a_cluster() =>
+        AssertNone(ComponentChecks.WorkflowSettingsMirror(Files.Local, Files.Kubernetes)
+            .Concat(ComponentChecks.RunFileConfiguration(Files.Repo, Files.Local)));
+
+    [Fact]
     public void Kubernetes_and_chart_pub_sub_scopes_are_exactly_the_local_ones() =>
         AssertNone(ComponentChecks.ScopesMirror(Files.Local, Files.Kubernetes)
             .Concat(ComponentChecks.ScopesMirror(Files.Kubernetes, DaprResources.FromChart(Files.Chart)))
