@@ -6,7 +6,7 @@ namespace DaprOrders.Deployment.Tests;
 /// </summary>
 public sealed class MutationTests : IDisposable
 {
-    private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services"];
+    private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services", "docs"];
     private static readonly string[] CopiedFiles = ["dapr.yaml", "Tiltfile", ".dockerignore", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig"];
 
     private readonly string root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
@@ -71,6 +71,8 @@ public sealed class MutationTests : IDisposable
         { "dapr.yaml", "  configFilePath: ./components/local/configuration.yaml\n", "", "dapr.yaml common.configFilePath must be ./components/local/configuration.yaml" },
         { "components/kubernetes/resiliency.yaml", "    actors:\n      CustomerSpendActor:\n", "    actors:\n      OrderValidationActor:\n        timeout: actorCall\n      CustomerSpendActor:\n", "targets actor type 'OrderValidationActor', which the orders workflow replaced" },
         { "components/kubernetes/resiliency.yaml", "      actorCall: 10s\n", "      actorCall: 10s\n      DefaultActorTimeoutPolicy: 10s\n", "policy 'DefaultActorTimeoutPolicy' is a Dapr default policy name" },
+        { "charts/daprorders/Chart.yaml", "daprorders.io/dapr-version: \">=1.18.0\"", "daprorders.io/dapr-version: \">=1.16.0\"", "must be \">=X.Y.Z\" with X.Y.Z at least 1.18.0" },
+        { "charts/daprorders/templates/NOTES.txt", "Dapr >= 1.18", "Dapr 1.x", "NOTES.txt must state the Dapr version the chart needs: 'Dapr >= 1.18'" },
     };
 
     [Fact]
