@@ -22,6 +22,10 @@ public sealed class DeploymentFiles(Repo repo)
 
     public IReadOnlySet<string> ActorTypes { get; } = Names.ActorTypes(repo);
 
+    /// <summary>App ids whose code keeps state (actors, workflows, IStateStore); projects come from values.yaml.</summary>
+    public IReadOnlySet<string> AppsWithState => Names.AppsWithState(repo,
+        Chart.Values.Map("services").ToDictionary(s => s.Key, s => s.Value.Text("project") ?? "", StringComparer.Ordinal));
+
     private static readonly string[] ScopeKeys = ["publishingScopes", "subscriptionScopes"];
 
     /// <summary>Topics named in the pub/sub scopes of a place: each needs a KafkaTopic.</summary>
@@ -44,12 +48,17 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ComponentChecks.NamesAgreeWithContracts(chartResources))
             .Concat(ComponentChecks.PubSubScopes(Local))
             .Concat(ComponentChecks.PubSubScopes(Kubernetes))
+            .Concat(ComponentChecks.StateStoreScopes(Local, AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(Kubernetes, AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(chartResources, AppsWithState))
             .Concat(ComponentChecks.ScopesMirror(Local, Kubernetes))
             .Concat(ComponentChecks.ScopesMirror(Kubernetes, chartResources))
             .Concat(ComponentChecks.ScopesMirror(Kubernetes, devResources))
             .Concat(ComponentChecks.Resiliency(Local, ActorTypes, requireBreakers: false))
             .Concat(ComponentChecks.Resiliency(Kubernetes, ActorTypes, requireBreakers: true))
             .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.WorkflowSettingsMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.RunFileConfiguration(Repo, Local))
             .Concat(ChartChecks.ChartMetadata(Repo, Chart))
             .Concat(ChartChecks.OverridesExist(
                 YamlModel.LoadMapping(Repo.Path("charts", "daprorders", "values.yaml")), YamlModel.LoadMapping(Repo.DevValues)))

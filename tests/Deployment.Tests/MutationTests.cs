@@ -6,7 +6,7 @@ namespace DaprOrders.Deployment.Tests;
 /// </summary>
 public sealed class MutationTests : IDisposable
 {
-    private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services"];
+    private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services", "docs"];
     private static readonly string[] CopiedFiles = ["dapr.yaml", "Tiltfile", ".dockerignore", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig"];
 
     private readonly string root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
@@ -58,6 +58,21 @@ public sealed class MutationTests : IDisposable
         { "tilt/dev/kafka.yaml", "  name: daprorders\n  annotations:", "  name: kafka\n  annotations:", "tilt/dev has no Strimzi Kafka named 'daprorders'" },
         { "Tiltfile", "'statestore:component'", "'state-store:component'", "Tiltfile groups 'state-store:component', which the chart does not render" },
         { "dapr.yaml", "appID: fraud\n", "appID: fraud-check\n", "dapr.yaml app 'fraud-check' is not in AppIds" },
+        { "components/kubernetes/statestore.yaml", "scopes:\n  - orders\n", "scopes:\n", "its scopes must include 'orders'" },
+        { "components/local/statestore.yaml", "  - inventory\n", "", "scopes leave out 'inventory'" },
+        { "charts/daprorders/templates/dapr-components.yaml", "scopes:\n  - orders\n  - fraud\n", "scopes:\n  - orders\n", "'statestore' scopes differ between kubernetes and chart" },
+        { "components/kubernetes/statestore.yaml", "scopes:\n  - orders\n  - fraud\n  - inventory\n  - email\n", "", "statestore: needs scopes" },
+        { "components/kubernetes/configuration.yaml", "      completed: \"1h\"\n", "      completed: \"1 hour\"\n", "stateRetentionPolicy.completed '1 hour' is not a Go duration" },
+        { "components/kubernetes/configuration.yaml", "      completed: \"1h\"\n", "      completed: 3600\n", "stateRetentionPolicy.completed '3600' is not a Go duration string" },
+        { "components/kubernetes/configuration.yaml", "      completed: \"1h\"\n", "      complete: \"1h\"\n", "stateRetentionPolicy.complete is not a terminal state" },
+        { "components/kubernetes/configuration.yaml", "  workflow:\n", "  workflows:\n", "the sidecar Configuration has no spec.workflow" },
+        { "components/local/configuration.yaml", "      anyTerminal: \"24h\"\n", "      anyTerminal: \"12h\"\n", "spec.workflow differs between local and kubernetes" },
+        { "charts/daprorders/values.yaml", "      completed: \"1h\"\n", "      completed: \"2h\"\n", "Configuration/daprorders differs between kubernetes/configuration.yaml and the chart" },
+        { "dapr.yaml", "  configFilePath: ./components/local/configuration.yaml\n", "", "dapr.yaml common.configFilePath must be ./components/local/configuration.yaml" },
+        { "components/kubernetes/resiliency.yaml", "    actors:\n      CustomerSpendActor:\n", "    actors:\n      OrderValidationActor:\n        timeout: actorCall\n      CustomerSpendActor:\n", "targets actor type 'OrderValidationActor', which the orders workflow replaced" },
+        { "components/kubernetes/resiliency.yaml", "      actorCall: 10s\n", "      actorCall: 10s\n      DefaultActorTimeoutPolicy: 10s\n", "policy 'DefaultActorTimeoutPolicy' is a Dapr default policy name" },
+        { "charts/daprorders/Chart.yaml", "daprorders.io/dapr-version: \">=1.18.0\"", "daprorders.io/dapr-version: \">=1.16.0\"", "must be \">=X.Y.Z\" with X.Y.Z at least 1.18.0" },
+        { "charts/daprorders/templates/NOTES.txt", "Dapr >= 1.18", "Dapr 1.x", "NOTES.txt must state the Dapr version the chart needs: 'Dapr >= 1.18'" },
     };
 
     [Fact]

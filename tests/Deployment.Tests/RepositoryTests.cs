@@ -38,6 +38,22 @@ public class RepositoryTests
         AssertNone(ComponentChecks.PubSubScopes(Files.Local).Concat(ComponentChecks.PubSubScopes(Files.Kubernetes)));
 
     [Fact]
+    public void The_actor_state_store_is_scoped_to_the_apps_with_state_and_orders_loads_it_for_its_workflow() =>
+        AssertNone(ComponentChecks.StateStoreScopes(Files.Local, Files.AppsWithState)
+            .Concat(ComponentChecks.StateStoreScopes(Files.Kubernetes, Files.AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(DaprResources.FromChart(Files.Chart), Files.AppsWithState))
+            .Concat(ComponentChecks.StateStoreScopes(DaprResources.FromChart(Files.DevChart), Files.AppsWithState)));
+
+    [Fact]
+    public void Apps_with_actors_or_views_are_found_and_the_stateless_ones_are_not() =>
+        Assert.Equal("email fraud inventory orders", string.Join(' ', Files.AppsWithState.Order(StringComparer.Ordinal)));
+
+    [Fact]
+    public void Finished_workflows_are_purged_after_the_same_retention_locally_and_on_a_cluster() =>
+        AssertNone(ComponentChecks.WorkflowSettingsMirror(Files.Local, Files.Kubernetes)
+            .Concat(ComponentChecks.RunFileConfiguration(Files.Repo, Files.Local)));
+
+    [Fact]
     public void Kubernetes_and_chart_pub_sub_scopes_are_exactly_the_local_ones() =>
         AssertNone(ComponentChecks.ScopesMirror(Files.Local, Files.Kubernetes)
             .Concat(ComponentChecks.ScopesMirror(Files.Kubernetes, DaprResources.FromChart(Files.Chart)))
@@ -51,8 +67,16 @@ public class RepositoryTests
 
     [Fact]
     public void Every_actor_type_in_the_services_is_found() =>
-        Assert.Superset(new HashSet<string> { "OrderValidationActor", "CustomerSpendActor", "ProductStockActor" },
-            Files.ActorTypes.ToHashSet());
+        Assert.Superset(new HashSet<string> { "CustomerSpendActor", "ProductStockActor" }, Files.ActorTypes.ToHashSet());
+
+    [Fact]
+    public void No_resiliency_policy_targets_the_actor_the_orders_workflow_replaced()
+    {
+        var targeted = new[] { Files.Local, Files.Kubernetes, DaprResources.FromChart(Files.Chart) }
+            .SelectMany(r => r.All.Where(m => m.Kind == "Resiliency"))
+            .SelectMany(m => Yaml.YamlPath.Map(m.Body, "spec.targets.actors").Keys);
+        Assert.Empty(targeted.Intersect(Names.ReplacedActorTypes));
+    }
 
     [Fact]
     public void Chart_renders_the_Dapr_resources_of_components_kubernetes() =>

@@ -1,4 +1,5 @@
 using DaprOrders.LocalDapr.TestApp;
+using DaprOrders.LocalDapr.TestApp.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.Services.AddDaprClient();
 builder.Services.AddActors(ActorTestEndpoints.ConfigureActors);
 builder.Services.AddSingleton<RecordedEvents>();
 builder.AddActorTestServices();
+builder.AddWorkflowTestServices();
 
 var app = builder.Build();
 
@@ -21,5 +23,6 @@ app.MapRecordedEvents();
 app.MapStateTestEndpoints();
 app.MapPubSubTestEndpoints();
 app.MapActorTestEndpoints();
+app.MapWorkflowTestEndpoints();
 
 app.Run();

@@ -31,8 +31,49 @@ public static partial class ChartChecks
     /// <summary>Topics that are tables: Kafka must keep the latest record per key (cleanup.policy compact).</summary>
     private static readonly HashSet<string> CompactedTopics = [Topics.Customers, Topics.WarehouseInventory];
 
+    /// <summary>Chart.yaml annotation holding the Dapr runtime the chart needs (a prerequisite, not a dependency).</summary>
+    public const string DaprVersionAnnotation = "daprorders.io/dapr-version";
+
+    /// <summary>
+    /// The oldest Dapr runtime the orders workflow runs on: the workflow's deadline is a timer with an origin, which
+    /// Dapr.Workflow's own integration tests run only on runtime 1.18 and later; the Scheduler (workflow reminders,
+    /// only there since 1.17) and stateRetentionPolicy on Kubernetes (1.17.2) come with it. Sources in
+    /// docs/kubernetes.md, "The orders workflow on daprd".
+    /// </summary>
+    private static readonly Version MinimumDapr = new(1, 18, 0);
+
     public static IEnumerable<string> ChartMetadata(Repo repo, RenderedChart chart)
     {
+        var required = chart.Chart.Map("annotations").GetValueOrDefault(DaprVersionAnnotation) as string;
+        var match = DaprVersionRange().Match(required ?? "");
+        if (!match.Success || Version.Parse(match.Groups[1].Value) < MinimumDapr)
+        {
+            yield return $"Chart.yaml: annotation {DaprVersionAnnotation} must be \">=X.Y.Z\" with X.Y.Z at least {MinimumDapr} " +
+                $"(the orders workflow's timers; the Scheduler), found '{required}'";
+        }
+        else
+        {
+            var version = Version.Parse(match.Groups[1].Value);
+            var phrase = $"Dapr >= {version.Major}.{version.Minor}";
+            foreach (var (name, text) in new[]
+            {
+                ("charts/daprorders/README.md", ReadOrEmpty(repo.Path("charts", "daprorders", "README.md"))),
+                ("NOTES.txt", chart.Notes),
+                ("docs/kubernetes.md", ReadOrEmpty(repo.Path("docs", "kubernetes.md"))),
+            })
+            {
+                if (!text.Contains(phrase, StringComparison.Ordinal))
+                {
+                    yield return $"{name} must state the Dapr version the chart needs: '{phrase}' ({DaprVersionAnnotation} in Chart.yaml)";
+                }
+
+                if (!text.Contains("scheduler", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return $"{name} must name the Dapr scheduler service (the orders workflow's reminders run on it)";
+                }
+            }
+        }
+
         if (chart.Chart.Text("apiVersion") != "v2")
         {
             yield return "Chart.yaml: apiVersion must be v2 (Helm 3)";
@@ -67,6 +108,8 @@ public static partial class ChartChecks
             }
         }
     }
+
+    private static string ReadOrEmpty(string path) => File.Exists(path) ? File.ReadAllText(path) : "";
 
     public static IEnumerable<string> Objects(RenderedChart chart)
     {
@@ -513,4 +556,7 @@ public static partial class ChartChecks
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemVer();
+
+    [GeneratedRegex(@"^>=\s*(\d+\.\d+\.\d+)$")]
+    private static partial Regex DaprVersionRange();
 }

@@ -185,19 +185,95 @@ public static partial class ComponentChecks
             yield return "spec.tracing.samplingRate must be a string between 0 and 1";
         }
 
-        if (string.IsNullOrEmpty(configuration.Body.Text("spec.tracing.otel.endpointAddress")))
+        // Locally the traces go to the Zipkin that `dapr init` starts (as in its ~/.dapr/config.yaml), on a cluster
+        // to an OTLP collector.
+        if (configuration.Body.At("spec.tracing.zipkin") is not null)
         {
-            yield return "spec.tracing.otel.endpointAddress is required (traces go to an OTLP collector)";
+            if (configuration.Body.Text("spec.tracing.zipkin.endpointAddress") is not { } zipkin
+                || !Uri.TryCreate(zipkin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                yield return "spec.tracing.zipkin.endpointAddress must be an http(s) URL";
+            }
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(configuration.Body.Text("spec.tracing.otel.endpointAddress")))
+            {
+                yield return "spec.tracing.otel.endpointAddress is required (traces go to an OTLP collector)";
+            }
+
+            if (configuration.Body.Text("spec.tracing.otel.protocol") is not ("grpc" or "http"))
+            {
+                yield return "spec.tracing.otel.protocol must be grpc or http";
+            }
+
+            if (configuration.Body.At("spec.tracing.otel.isSecure") is not bool)
+            {
+                yield return "spec.tracing.otel.isSecure must be a boolean";
+            }
         }
 
-        if (configuration.Body.Text("spec.tracing.otel.protocol") is not ("grpc" or "http"))
+        foreach (var problem in WorkflowSchema(configuration.Body.At("spec.workflow")))
         {
-            yield return "spec.tracing.otel.protocol must be grpc or http";
+            yield return problem;
+        }
+    }
+
+    /// <summary>
+    /// Fields of Configuration spec.workflow (daprd pkg/apis/configuration/v1alpha1 WorkflowSpec, v1.18): per-sidecar
+    /// limits since 1.13, global and per-name limits since 1.18, stateRetentionPolicy since 1.17 (docs/kubernetes.md,
+    /// "The orders workflow on daprd").
+    /// </summary>
+    private static readonly HashSet<string> WorkflowFields =
+    [
+        "maxConcurrentWorkflowInvocations", "maxConcurrentActivityInvocations",
+        "globalMaxConcurrentWorkflowInvocations", "globalMaxConcurrentActivityInvocations",
+        "workflowConcurrencyLimits", "activityConcurrencyLimits", "stateRetentionPolicy",
+    ];
+
+    /// <summary>The terminal states a retention TTL can name (WorkflowStateRetentionPolicy).</summary>
+    private static readonly HashSet<string> RetentionStates = ["anyTerminal", "completed", "failed", "terminated"];
+
+    private static IEnumerable<string> WorkflowSchema(object? workflow)
+    {
+        if (workflow is null)
+        {
+            yield break;
         }
 
-        if (configuration.Body.At("spec.tracing.otel.isSecure") is not bool)
+        if (workflow is not Dictionary<string, object?> fields)
         {
-            yield return "spec.tracing.otel.isSecure must be a boolean";
+            yield return "spec.workflow must be a mapping";
+            yield break;
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            if (!WorkflowFields.Contains(name))
+            {
+                yield return $"spec.workflow.{name} is not a workflow setting ({string.Join(", ", WorkflowFields.Order(StringComparer.Ordinal))})";
+            }
+            else if (name.Contains("MaxConcurrent", StringComparison.Ordinal) || name.StartsWith("maxConcurrent", StringComparison.Ordinal))
+            {
+                if (value is not long limit || limit < 1 || limit > int.MaxValue)
+                {
+                    yield return $"spec.workflow.{name} must be a positive int32 (omit it for no limit)";
+                }
+            }
+        }
+
+        foreach (var (state, ttl) in workflow.Map("stateRetentionPolicy"))
+        {
+            if (!RetentionStates.Contains(state))
+            {
+                yield return $"spec.workflow.stateRetentionPolicy.{state} is not a terminal state ({string.Join(", ", RetentionStates.Order(StringComparer.Ordinal))})";
+            }
+
+            // The CRD types them as strings since Dapr 1.17.2 (metav1.Duration); a number is rejected.
+            if (ttl is not string text || !GoDuration().IsMatch(text))
+            {
+                yield return $"spec.workflow.stateRetentionPolicy.{state} '{YamlPath.Format(ttl)}' is not a Go duration string (\"1h\", \"30m\")";
+            }
         }
     }
 
@@ -233,6 +309,41 @@ public static partial class ComponentChecks
             && !DaprResources.Scopes(email).SequenceEqual([AppIds.Email]))
         {
             yield return $"{resources.Place}: '{DaprComponents.EmailBinding}' must be scoped to '{AppIds.Email}' only";
+        }
+    }
+
+    /// <summary>
+    /// The state store is scoped to the apps that keep state in it, and it loads in every one of them: the apps with
+    /// actors, a workflow or an IStateStore (<paramref name="appsWithState"/>), and always `orders`, whose
+    /// OrderValidationWorkflow keeps its state in the actor state store.
+    /// </summary>
+    public static IEnumerable<string> StateStoreScopes(DaprResources resources, IReadOnlySet<string> appsWithState)
+    {
+        if (resources.Component(DaprComponents.StateStore) is not { } store)
+        {
+            yield break;
+        }
+
+        var scopes = DaprResources.Scopes(store);
+        if (scopes.Count == 0)
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: needs scopes (the apps with state), or every app loads it";
+            yield break;
+        }
+
+        if (!scopes.Contains(AppIds.Orders))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: is the actor state store the orders workflow keeps its state in, so its scopes must include '{AppIds.Orders}'";
+        }
+
+        foreach (var app in appsWithState.Where(a => a != AppIds.Orders && !scopes.Contains(a)).Order(StringComparer.Ordinal))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: scopes leave out '{app}', whose code keeps actor, workflow or view state";
+        }
+
+        foreach (var app in scopes.Where(a => !Names.AppIds.Contains(a)))
+        {
+            yield return $"{resources.Place}/{DaprComponents.StateStore}: scopes name app '{app}', which is not in AppIds";
         }
     }
 
@@ -309,9 +420,18 @@ public static partial class ComponentChecks
         }
     }
 
-    /// <summary>The scopes of both pub/subs are identical in two places (local and kubernetes, kubernetes and chart).</summary>
+    /// <summary>
+    /// The scopes of both pub/subs, and the state store's, are identical in two places (local and kubernetes,
+    /// kubernetes and chart).
+    /// </summary>
     public static IEnumerable<string> ScopesMirror(DaprResources expected, DaprResources actual)
     {
+        if (expected.Component(DaprComponents.StateStore) is { } expectedStore && actual.Component(DaprComponents.StateStore) is { } actualStore
+            && !DaprResources.Scopes(expectedStore).Order(StringComparer.Ordinal).SequenceEqual(DaprResources.Scopes(actualStore).Order(StringComparer.Ordinal)))
+        {
+            yield return $"'{DaprComponents.StateStore}' scopes differ between {expected.Place} and {actual.Place}";
+        }
+
         foreach (var name in new[] { DaprComponents.PubSub, DaprComponents.BroadcastPubSub })
         {
             var a = expected.Component(name);
@@ -416,9 +536,21 @@ public static partial class ComponentChecks
             }
 
             var actors = resiliency.Body.Map("spec.targets.actors");
-            foreach (var actor in actors.Keys.Where(a => !actorTypes.Contains(a)))
+            foreach (var actor in actors.Keys.Where(Names.ReplacedActorTypes.Contains))
+            {
+                yield return $"{where}: targets actor type '{actor}', which the orders workflow replaced (OrderValidationWorkflow is no resiliency target)";
+            }
+
+            foreach (var actor in actors.Keys.Where(a => !actorTypes.Contains(a) && !Names.ReplacedActorTypes.Contains(a)))
             {
                 yield return $"{where}: targets actor type '{actor}', which no service declares";
+            }
+
+            // daprd applies policies named Default<Kind><Target>Policy to every target without its own policy
+            // (pkg/resiliency DefaultPolicyTemplate), the workflow engine's internal actors included.
+            foreach (var name in timeouts.Keys.Concat(retries.Keys).Concat(breakers.Keys).Where(n => DefaultPolicyName().IsMatch(n)))
+            {
+                yield return $"{where}: policy '{name}' is a Dapr default policy name: it would apply to every target, the workflow engine's actors included";
             }
 
             if (resiliency.Body.At($"spec.targets.components.{DaprComponents.PubSub}.inbound.retry") is null)
@@ -436,7 +568,7 @@ public static partial class ComponentChecks
                 yield return $"{where}: '{DaprComponents.PubSub}' outbound needs a circuit breaker";
             }
 
-            foreach (var actor in actorTypes.Where(a => actors.GetValueOrDefault(a).At("circuitBreaker") is null))
+            foreach (var actor in actorTypes.Where(a => !Names.ReplacedActorTypes.Contains(a) && actors.GetValueOrDefault(a).At("circuitBreaker") is null))
             {
                 yield return $"{where}: actor type '{actor}' needs a retry/timeout/circuit breaker target";
             }
@@ -459,6 +591,54 @@ public static partial class ComponentChecks
             yield return $"the '{DaprComponents.PubSub}' inbound retry differs between {local.Place} and {kubernetes.Place}";
         }
     }
+
+    /// <summary>Finished workflows are kept as long locally as on a cluster: the same spec.workflow.</summary>
+    public static IEnumerable<string> WorkflowSettingsMirror(DaprResources local, DaprResources kubernetes)
+    {
+        static string? Workflow(DaprResources resources) =>
+            resources.All.Where(r => r.Kind == "Configuration" && r.Name != "daprsystem")
+                .Select(r => TemplateFunctions.ToYaml(r.Body.At("spec.workflow"))).SingleOrDefault();
+
+        var expected = Workflow(kubernetes);
+        if (expected is null or "null")
+        {
+            yield return $"{kubernetes.Place}: the sidecar Configuration has no spec.workflow (the retention of finished order workflows)";
+        }
+        else if (Workflow(local) != expected)
+        {
+            yield return $"the Configuration's spec.workflow differs between {local.Place} and {kubernetes.Place}";
+        }
+    }
+
+    /// <summary>
+    /// `dapr run -f dapr.yaml` gives every daprd the local Configuration: daprd reads it only from --config (the run
+    /// file's common.configFilePath), never from the resources path, where the local runtime reads it.
+    /// </summary>
+    public static IEnumerable<string> RunFileConfiguration(Repo repo, DaprResources local)
+    {
+        var runFile = YamlModel.LoadMapping(repo.Path("dapr.yaml"));
+        var path = runFile.Text("common.configFilePath");
+        var configuration = local.All.SingleOrDefault(r => r.Kind == "Configuration");
+        if (configuration is null)
+        {
+            yield return $"{local.Place}: no Configuration (the sidecar settings of local runs)";
+            yield break;
+        }
+
+        var expected = Path.GetRelativePath(repo.Root, Path.Combine(repo.LocalComponents, configuration.Template)).Replace('\\', '/');
+        if (path is null || Path.GetFullPath(Path.Combine(repo.Root, path)) != Path.GetFullPath(repo.Path(expected)))
+        {
+            yield return $"dapr.yaml common.configFilePath must be ./{expected} (daprd does not read a Configuration from the resources path), found '{path}'";
+        }
+
+        if (runFile.List("apps").Any(a => a.Text("configFilePath") is not null))
+        {
+            yield return "dapr.yaml: an app's own configFilePath would replace common.configFilePath for it";
+        }
+    }
+
+    [GeneratedRegex(@"^Default[A-Za-z]*(Retry|Timeout|CircuitBreaker)Policy$")]
+    private static partial Regex DefaultPolicyName();
 
     [GeneratedRegex(@"^[a-z]+\.[a-z0-9.-]+$")]
     private static partial Regex ComponentType();

@@ -27,6 +27,25 @@ public static partial class Names
         SourceFiles(repo).SelectMany(f => ActorTypeName().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Actor types that a Dapr workflow replaced (issue 9: the orders service's OrderValidationWorkflow instead of
+    /// OrderValidationActor). Nothing may target them; while the actor's code is still in services/ the checks do not
+    /// ask for its resiliency target either.
+    /// </summary>
+    public static IReadOnlySet<string> ReplacedActorTypes { get; } = new HashSet<string>(StringComparer.Ordinal) { "OrderValidationActor" };
+
+    /// <summary>
+    /// App ids whose project (services/&lt;project&gt;, from <paramref name="projects"/>: app id -> project) keeps state in
+    /// the state store: it declares an actor type, runs a Dapr workflow or activity (their state is actor state), or
+    /// takes an IStateStore. Those apps must load the state store component.
+    /// </summary>
+    public static IReadOnlySet<string> AppsWithState(Repo repo, IReadOnlyDictionary<string, string> projects) =>
+        projects.Where(p => SourceFiles(repo)
+                .Where(f => f.StartsWith(repo.Path("services", p.Value) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .Any(f => UsesState().IsMatch(File.ReadAllText(f))))
+            .Select(p => p.Key)
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Route groups mapped in services/**.cs (`MapGroup("/v1/orders")`).</summary>
     public static IReadOnlySet<string> RouteGroups(Repo repo) =>
         SourceFiles(repo).SelectMany(f => RouteGroup().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
@@ -75,6 +94,9 @@ public static partial class Names
 
     [GeneratedRegex("""public\s+[A-Za-z0-9_<>?,\[\] ]+?\s+([A-Za-z0-9_]+)\s*\{\s*get;\s*set;""")]
     private static partial Regex OptionsProperty();
+
+    [GeneratedRegex("""const\s+string\s+TypeName\s*=|:\s*(Workflow|WorkflowActivity)<|\bIStateStore\b""")]
+    private static partial Regex UsesState();
 
     [GeneratedRegex("""MapGroup\(\s*"([^"]+)"\s*\)""")]
     private static partial Regex RouteGroup();
