@@ -1,35 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Dapr.DurableTask.Protobuf;
 using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
-/// The work items of one app id and the `GetWorkItems` streams its instances keep open. Items wait in one queue
-/// and go to whichever stream takes them first, so several app instances share the work (durabletask-go
-/// backend/executor.go: one shared queue per sidecar). Each dispatched item is remembered under its completion
-/// token until completed; when the stream that carried it ends (app crash, kill -9, restart) the item is handed
-/// back to be dispatched again with a new token, and a completion that still carries the old token is refused
-/// as stale (executor.go executeWorkflowAsync/executeActivityAsync).
+/// The work items of one app id and the `GetWorkItems` streams its instances keep open (its workers). Items are
+/// dealt to the workers in turn, so several app instances share the work, as daprd spreads workflow and activity
+/// actors over an app's replicas; with no worker connected they wait for the first one. Each item is remembered
+/// under its completion token until completed; when the stream it went to ends (app crash, kill -9, restart), the
+/// item is handed back to be dispatched again with a new token, and a completion that still carries the old
+/// token is refused as stale (durabletask-go backend/executor.go GetWorkItems, executeWorkflowAsync).
 public sealed class WorkItemDispatcher(ILogger logger)
 {
-    private readonly Channel<Dispatch> queue = Channel.CreateUnbounded<Dispatch>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lock gate = new();
     private readonly Dictionary<string, Dispatch> outstanding = new(StringComparer.Ordinal);
-    private int streams;
+    private readonly List<Worker> workers = [];
+    private readonly Queue<Dispatch> waiting = new();
+    private int next;
 
     /// Open `GetWorkItems` streams.
-    public int Streams => Volatile.Read(ref streams);
+    public int Workers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return workers.Count;
+            }
+        }
+    }
 
-    /// Queues a work item; <paramref name="lost"/> runs when the stream it went out on ends before its completion.
+    /// Queues a work item; <paramref name="lost"/> runs when the stream it went to ends before its completion.
     public void Enqueue(WorkItem item, Action<WorkItem> lost)
     {
         var dispatch = new Dispatch(item, lost);
         lock (gate)
         {
             outstanding[item.CompletionToken] = dispatch;
+            Route(dispatch);
         }
-
-        queue.Writer.TryWrite(dispatch);
     }
 
     /// Takes the item dispatched under <paramref name="token"/>; false when it is unknown: completed already,
@@ -37,7 +47,7 @@ public sealed class WorkItemDispatcher(ILogger logger)
     public bool TryComplete(string token) => TryComplete(token, out _);
 
     /// As <see cref="TryComplete(string)"/>, handing back the item that was dispatched.
-    public bool TryComplete(string token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WorkItem? item)
+    public bool TryComplete(string token, [NotNullWhen(true)] out WorkItem? item)
     {
         lock (gate)
         {
@@ -47,7 +57,7 @@ public sealed class WorkItemDispatcher(ILogger logger)
         }
     }
 
-    /// Forgets an item that no longer needs an answer (its instance finished or was purged).
+    /// Forgets an item that no longer needs an answer (its instance was purged).
     public void Cancel(string token)
     {
         lock (gate)
@@ -59,43 +69,65 @@ public sealed class WorkItemDispatcher(ILogger logger)
     /// Serves one `GetWorkItems` stream until the app closes it or the sidecar stops.
     public async Task ServeAsync(IServerStreamWriter<WorkItem> stream, CancellationToken cancellationToken)
     {
-        var id = new object();
-        Interlocked.Increment(ref streams);
+        var worker = new Worker();
+        lock (gate)
+        {
+            workers.Add(worker);
+            while (waiting.TryDequeue(out var queued))
+            {
+                Route(queued);
+            }
+        }
+
         logger.LogDebug("Workflow worker connected");
         try
         {
-            await foreach (var dispatch in queue.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var dispatch in worker.Queue.Reader.ReadAllAsync(cancellationToken))
             {
+                bool live;
                 lock (gate)
                 {
-                    if (!outstanding.ContainsKey(dispatch.Item.CompletionToken))
-                    {
-                        continue; // cancelled while queued
-                    }
-
-                    dispatch.Stream = id;
+                    live = outstanding.ContainsKey(dispatch.Item.CompletionToken);
                 }
 
-                await stream.WriteAsync(dispatch.Item, cancellationToken);
+                if (live)
+                {
+                    await stream.WriteAsync(dispatch.Item, cancellationToken);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
-            // The app went away or the sidecar stops: what this stream carried is dispatched again below.
+            // The app went away or the sidecar stops: what this stream was given is dispatched again below.
         }
         finally
         {
-            Interlocked.Decrement(ref streams);
-            HandBack(id);
+            HandBack(worker);
         }
     }
 
-    private void HandBack(object stream)
+    /// Under the gate: to the next worker in turn, or to the waiting queue while there is none.
+    private void Route(Dispatch dispatch)
+    {
+        if (workers.Count == 0)
+        {
+            dispatch.Worker = null;
+            waiting.Enqueue(dispatch);
+            return;
+        }
+
+        var worker = workers[next++ % workers.Count];
+        dispatch.Worker = worker;
+        worker.Queue.Writer.TryWrite(dispatch);
+    }
+
+    private void HandBack(Worker worker)
     {
         List<Dispatch> lost;
         lock (gate)
         {
-            lost = outstanding.Values.Where(d => d.Stream == stream).ToList();
+            workers.Remove(worker);
+            lost = [.. outstanding.Values.Where(d => d.Worker == worker)];
             foreach (var dispatch in lost)
             {
                 outstanding.Remove(dispatch.Item.CompletionToken);
@@ -113,13 +145,18 @@ public sealed class WorkItemDispatcher(ILogger logger)
         }
     }
 
+    private sealed class Worker
+    {
+        public Channel<Dispatch> Queue { get; } = Channel.CreateUnbounded<Dispatch>(new UnboundedChannelOptions { SingleReader = true });
+    }
+
     private sealed class Dispatch(WorkItem item, Action<WorkItem> lost)
     {
         public WorkItem Item { get; } = item;
 
         public Action<WorkItem> Lost { get; } = lost;
 
-        /// The stream that carried it; null while queued.
-        public object? Stream { get; set; }
+        /// The worker it was dealt to; null while waiting for one.
+        public Worker? Worker { get; set; }
     }
 }
