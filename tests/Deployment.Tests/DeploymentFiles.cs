@@ -9,6 +9,7 @@ public sealed class DeploymentFiles(Repo repo)
 {
     private readonly Lazy<RenderedChart> chart = new(() => ChartRenderer.Render(repo.Chart));
     private readonly Lazy<RenderedChart> devChart = new(() => ChartRenderer.Render(repo.Chart, repo.DevValues));
+    private readonly Lazy<RenderedChart> productionChart = new(() => ChartRenderer.Render(repo.Chart, repo.ProductionValues));
 
     public Repo Repo => repo;
 
@@ -19,6 +20,9 @@ public sealed class DeploymentFiles(Repo repo)
     public RenderedChart Chart => chart.Value;
 
     public RenderedChart DevChart => devChart.Value;
+
+    /// <summary>charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS.</summary>
+    public RenderedChart ProductionChart => productionChart.Value;
 
     public IReadOnlySet<string> ActorTypes { get; } = Names.ActorTypes(repo);
 

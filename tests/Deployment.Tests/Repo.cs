@@ -16,6 +16,8 @@ public sealed record Repo(string Root)
 
     public string DevValues => Path("tilt", "values-dev.yaml");
 
+    public string ProductionValues => Path("charts", "daprorders", "values-production.yaml");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

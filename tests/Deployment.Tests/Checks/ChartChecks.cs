@@ -544,7 +544,7 @@ public static partial class ChartChecks
             };
         }
 
-        return TemplateFunctions.ToYaml(new Dictionary<string, object?>
+        return YamlJson.Canonical(new Dictionary<string, object?>
         {
             ["spec"] = spec,
             ["scopes"] = manifest.Body.At("scopes"),

@@ -582,7 +582,7 @@ public static partial class ComponentChecks
         {
             var resiliency = resources.All.FirstOrDefault(r => r.Kind == "Resiliency");
             var name = resiliency?.Body.Text($"spec.targets.components.{DaprComponents.PubSub}.inbound.retry");
-            return name is null ? null : TemplateFunctions.ToYaml(resiliency!.Body.At($"spec.policies.retries.{name}"));
+            return name is null ? null : YamlJson.Canonical(resiliency!.Body.At($"spec.policies.retries.{name}"));
         }
 
         var expected = Retry(local);
@@ -597,7 +597,7 @@ public static partial class ComponentChecks
     {
         static string? Workflow(DaprResources resources) =>
             resources.All.Where(r => r.Kind == "Configuration" && r.Name != "daprsystem")
-                .Select(r => TemplateFunctions.ToYaml(r.Body.At("spec.workflow"))).SingleOrDefault();
+                .Select(r => YamlJson.Canonical(r.Body.At("spec.workflow"))).SingleOrDefault();
 
         var expected = Workflow(kubernetes);
         if (expected is null or "null")

@@ -1,3 +1,8 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using DaprOrders.Deployment.Tests.Yaml;
 
 namespace DaprOrders.Deployment.Tests.Helm;
@@ -12,82 +17,82 @@ public sealed record Manifest(string Template, Dictionary<string, object?> Body)
     public override string ToString() => $"{Kind}/{Name} ({Template})";
 }
 
+/// <summary>What helm rendered for one set of values files, and the values it rendered with.</summary>
 public sealed record RenderedChart(
-    Dictionary<string, object?> Chart, Dictionary<string, object?> Values, IReadOnlyList<Manifest> Manifests, string Notes,
-    IReadOnlyDictionary<string, string> Outputs)
+    Dictionary<string, object?> Chart, Dictionary<string, object?> Values, IReadOnlyList<Manifest> Manifests, string Notes)
 {
     public IEnumerable<Manifest> OfKind(string kind) => Manifests.Where(m => m.Kind == kind);
 }
 
+/// <summary>Helm failed to render: a template error, or values refused by values.schema.json.</summary>
+public sealed class HelmRenderException(string message) : Exception(message);
+
 /// <summary>
-/// `helm template` for this chart, without helm: merges values files like Helm (later files win, maps merge deeply,
-/// null deletes a key), renders every template with .Values, .Release, .Chart, and parses the YAML documents.
+/// Renders the chart with helm. `helm install --dry-run=client -o json` runs the same render as `helm template`
+/// (values.schema.json included) and also returns NOTES.txt, which `helm template` does not print. Renders are cached
+/// by the content of the chart and values files, so the mutation tests render again only what they changed.
 /// </summary>
-public static class ChartRenderer
+public static partial class ChartRenderer
 {
     public const string ReleaseName = "daprorders";
     public const string ReleaseNamespace = "daprorders";
 
-    public static RenderedChart Render(string chartDirectory, params string[] valuesFiles)
+    private static readonly ConcurrentDictionary<string, Lazy<RenderedChart>> Cache = new(StringComparer.Ordinal);
+
+    public static RenderedChart Render(string chartDirectory, params string[] valuesFiles) =>
+        Cache.GetOrAdd(ContentKey(chartDirectory, valuesFiles), _ => new(() => RenderNow(chartDirectory, valuesFiles))).Value;
+
+    /// <summary>helm's arguments for `-f` each values file, in order (later files win).</summary>
+    public static IEnumerable<string> ValuesArguments(IEnumerable<string> valuesFiles) =>
+        valuesFiles.SelectMany(f => new[] { "--values", f });
+
+    private static RenderedChart RenderNow(string chartDirectory, string[] valuesFiles)
     {
-        var chart = YamlModel.LoadMapping(Path.Combine(chartDirectory, "Chart.yaml"));
+        var result = HelmTool.Run([
+            "install", ReleaseName, chartDirectory, "--namespace", ReleaseNamespace, "--dry-run=client", "--output", "json",
+            .. ValuesArguments(valuesFiles)]);
+        if (!result.Succeeded)
+        {
+            throw new HelmRenderException($"helm could not render {chartDirectory} with [{string.Join(", ", valuesFiles)}]: {result}");
+        }
+
+        using var release = JsonDocument.Parse(result.Output);
+        var manifest = release.RootElement.GetProperty("manifest").GetString() ?? "";
+        var notes = release.RootElement.GetProperty("info").TryGetProperty("notes", out var n) ? n.GetString() ?? "" : "";
+
         var values = YamlModel.LoadMapping(Path.Combine(chartDirectory, "values.yaml"));
         foreach (var file in valuesFiles)
         {
             values = Merge(values, YamlModel.LoadMapping(file));
         }
 
-        var templatesDirectory = Path.Combine(chartDirectory, "templates");
-        var files = Directory.GetFiles(templatesDirectory).Order(StringComparer.Ordinal).ToList();
-        var parsed = files.Select(f => (File: f, Template: TemplateParser.Parse(File.ReadAllText(f), Path.GetFileName(f))))
-            .ToList();
-        var defines = parsed.SelectMany(p => p.Template.Defines)
-            .ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
-        var evaluator = new TemplateEvaluator(defines);
-        var root = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["Values"] = values,
-            ["Release"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["Name"] = ReleaseName, ["Namespace"] = ReleaseNamespace, ["Service"] = "Helm",
-                ["IsInstall"] = true, ["IsUpgrade"] = false,
-            },
-            ["Chart"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["Name"] = chart.Text("name"), ["Version"] = chart.Text("version"),
-                ["AppVersion"] = chart.Text("appVersion"),
-            },
-        };
-
-        var manifests = new List<Manifest>();
-        var notes = "";
-        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (file, template) in parsed)
-        {
-            var name = Path.GetFileName(file);
-            if (name.StartsWith('_'))
-            {
-                continue;
-            }
-
-            var output = evaluator.Execute(template.Body, root);
-            outputs[name] = output;
-            if (name == "NOTES.txt")
-            {
-                notes = output;
-                continue;
-            }
-
-            foreach (var document in YamlModel.LoadAll(output))
-            {
-                manifests.Add(new Manifest(name, document as Dictionary<string, object?>
-                    ?? throw new InvalidDataException($"{name} rendered a document that is not a mapping")));
-            }
-        }
-
-        return new RenderedChart(chart, values, manifests, notes, outputs);
+        return new RenderedChart(YamlModel.LoadMapping(Path.Combine(chartDirectory, "Chart.yaml")), values, Split(manifest), notes);
     }
 
+    /// <summary>helm's stream of documents, each after a "# Source: chart/templates/file" comment.</summary>
+    public static IReadOnlyList<Manifest> Split(string manifest)
+    {
+        var manifests = new List<Manifest>();
+        foreach (var document in DocumentSeparator().Split(manifest))
+        {
+            var source = SourceComment().Match(document);
+            if (YamlModel.Load(document) is not { } body)
+            {
+                continue;
+            }
+
+            var template = source.Success ? Path.GetFileName(source.Groups[1].Value.Trim()) : "?";
+            manifests.Add(new Manifest(template, body as Dictionary<string, object?>
+                ?? throw new InvalidDataException($"{template} rendered a document that is not a mapping")));
+        }
+
+        return manifests;
+    }
+
+    /// <summary>
+    /// The values the templates saw, for the checks that read values (Helm's coalescing: later files win, maps merge
+    /// deeply, null deletes a key). Only the checks use it; what is deployed is what helm rendered.
+    /// </summary>
     public static Dictionary<string, object?> Merge(Dictionary<string, object?> under, Dictionary<string, object?> over)
     {
         var merged = new Dictionary<string, object?>(under, StringComparer.Ordinal);
@@ -109,4 +114,28 @@ public static class ChartRenderer
 
         return merged;
     }
+
+    private static string ContentKey(string chartDirectory, string[] valuesFiles)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.GetFiles(chartDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(chartDirectory, file) + "\0"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        foreach (var file in valuesFiles)
+        {
+            hash.AppendData("\0values\0"u8);
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    [GeneratedRegex(@"^---\s*$", RegexOptions.Multiline)]
+    private static partial Regex DocumentSeparator();
+
+    [GeneratedRegex(@"^# Source: (.+)$", RegexOptions.Multiline)]
+    private static partial Regex SourceComment();
 }
