@@ -24,6 +24,17 @@ public sealed class DeploymentFiles(Repo repo)
     /// <summary>charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS.</summary>
     public RenderedChart ProductionChart => productionChart.Value;
 
+    /// <summary>The objects of one place the schema tests name: a chart render or a components folder.</summary>
+    public IReadOnlyList<Manifest> ManifestsOf(string place) => place switch
+    {
+        "default values" => Chart.Manifests,
+        "dev values" => DevChart.Manifests,
+        "production values" => ProductionChart.Manifests,
+        "components/local" => Local.All,
+        "components/kubernetes" => Kubernetes.All,
+        _ => throw new ArgumentOutOfRangeException(nameof(place), place, "not a place of the deployment files"),
+    };
+
     public IReadOnlySet<string> ActorTypes { get; } = Names.ActorTypes(repo);
 
     /// <summary>App ids whose code keeps state (actors, workflows, IStateStore); projects come from values.yaml.</summary>
