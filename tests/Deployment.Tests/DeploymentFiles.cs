@@ -1,5 +1,6 @@
 using DaprOrders.Deployment.Tests.Checks;
 using DaprOrders.Deployment.Tests.Helm;
+using DaprOrders.Deployment.Tests.Schemas;
 using DaprOrders.Deployment.Tests.Yaml;
 
 namespace DaprOrders.Deployment.Tests;
@@ -23,6 +24,10 @@ public sealed class DeploymentFiles(Repo repo)
 
     /// <summary>charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS.</summary>
     public RenderedChart ProductionChart => productionChart.Value;
+
+    /// <summary>Every place whose objects are deployed: the chart with each values file, and both components folders.</summary>
+    public static IReadOnlyList<string> Places { get; } =
+        ["default values", "dev values", "production values", "components/local", "components/kubernetes"];
 
     /// <summary>The objects of one place the schema tests name: a chart render or a components folder.</summary>
     public IReadOnlyList<Manifest> ManifestsOf(string place) => place switch
@@ -54,7 +59,13 @@ public sealed class DeploymentFiles(Repo repo)
     {
         var chartResources = DaprResources.FromChart(Chart);
         var devResources = DaprResources.FromChart(DevChart);
-        return ComponentChecks.Schema(Local)
+        var productionResources = DaprResources.FromChart(ProductionChart);
+        return Places.SelectMany(place => ManifestsOf(place).SelectMany(SchemaCatalog.Vendored.Validate).Select(p => $"[{place}] {p}"))
+            .Concat(Places.SelectMany(place => ComponentMetadata.Check(new DaprResources(place, ManifestsOf(place)))))
+            .Concat(ComponentChecks.Schema(productionResources))
+            .Concat(ComponentChecks.StateStoreScopes(productionResources, AppsWithState))
+            .Concat(ComponentChecks.ScopesMirror(Kubernetes, productionResources))
+            .Concat(ComponentChecks.Schema(Local))
             .Concat(ComponentChecks.Schema(Kubernetes))
             .Concat(ComponentChecks.Schema(chartResources))
             .Concat(ComponentChecks.Schema(devResources))
@@ -82,7 +93,8 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(BuildChecks.TiltFiles(Repo, DevChart))
             .Concat(BuildChecks.DevPlatform(Repo, DevChart))
             .Concat(ForChart(Chart, "default values"))
-            .Concat(ForChart(DevChart, "dev values"));
+            .Concat(ForChart(DevChart, "dev values"))
+            .Concat(ForChart(ProductionChart, "production values"));
     }
 
     public IEnumerable<string> ForChart(RenderedChart rendered, string label) =>

@@ -373,6 +373,17 @@ public static partial class ChartChecks
     /// <summary>One KafkaTopic per topic; tables compacted; partitions and replicas set; the Strimzi cluster label.</summary>
     public static IEnumerable<string> KafkaTopics(RenderedChart chart, IEnumerable<string> topicsInScopes)
     {
+        if (chart.Values.At("kafkaTopics.enabled") is false)
+        {
+            // Topics managed in an existing Kafka (values-production.yaml): the chart must not create any.
+            foreach (var topic in chart.OfKind("KafkaTopic"))
+            {
+                yield return $"{topic}: rendered although kafkaTopics.enabled is false";
+            }
+
+            yield break;
+        }
+
         var topics = chart.OfKind("KafkaTopic").ToDictionary(t => t.Body.Text("spec.topicName") ?? t.Name ?? "");
         foreach (var topic in Names.Topics.Concat(topicsInScopes).Distinct().Where(t => !topics.ContainsKey(t)))
         {

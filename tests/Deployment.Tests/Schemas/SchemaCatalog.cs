@@ -92,6 +92,17 @@ public sealed class SchemaCatalog
                 continue;
             }
 
+            if (error is MultiTypeValidationError multi)
+            {
+                // "type": ["array", "null"] and the like: the branch of the value's own type says what is wrong.
+                foreach (var inner in Flatten(multi.Errors.Values.SelectMany(e => e).Where(e => e.Kind != ValidationErrorKind.NullExpected)))
+                {
+                    yield return inner;
+                }
+
+                continue;
+            }
+
             var path = error.Path?.TrimStart('#', '/') ?? "";
             yield return $"{(path.Length == 0 ? "(root)" : path)}: {error.Kind}{(error.Property is { } p && !path.EndsWith(p, StringComparison.Ordinal) ? $" '{p}'" : "")}";
         }

@@ -8,7 +8,7 @@ public class SchemaTests
 {
     private static readonly DeploymentFiles Files = new(Repo.Current);
 
-    public static TheoryData<string> Places { get; } = ["default values", "dev values", "production values", "components/local", "components/kubernetes"];
+    public static TheoryData<string> Places { get; } = [.. DeploymentFiles.Places];
 
     [Theory]
     [MemberData(nameof(Places))]
@@ -64,4 +64,28 @@ public class SchemaTests
 
     private static List<string> Validate(string yaml) =>
         [.. SchemaCatalog.Vendored.Validate(new Manifest("test.yaml", (Dictionary<string, object?>)YamlModel.Load(yaml)!))];
+}
+
+/// <summary>Component metadata against components-contrib's metadata.yaml of each type.</summary>
+public class ComponentMetadataTests
+{
+    private static readonly DeploymentFiles Files = new(Repo.Current);
+
+    public static TheoryData<string> Places { get; } = [.. DeploymentFiles.Places];
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void Component_metadata_names_and_values_are_fields_of_their_type(string place)
+    {
+        var problems = ComponentMetadata.Check(new Checks.DaprResources(place, Files.ManifestsOf(place))).ToList();
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void The_three_deployed_types_are_vendored_with_their_runtime_fields() =>
+        Assert.Equal(
+            (true, true, true, true, true),
+            (ComponentMetadata.Types["pubsub.kafka"].ContainsKey("saslPassword"), ComponentMetadata.Types["pubsub.kafka"].ContainsKey("publishingScopes"),
+             ComponentMetadata.Types["state.redis"].ContainsKey("actorStateStore"), ComponentMetadata.Types["state.redis"].ContainsKey("redisPassword"),
+             ComponentMetadata.Types["bindings.smtp"].ContainsKey("emailFrom")));
 }
