@@ -46,7 +46,7 @@ public sealed class MutationTests : IDisposable
         { "components/kubernetes/pubsub.yaml", "    - name: brokers\n      value: \"daprorders-kafka-bootstrap:9093\"\n", "", "pubsub.kafka requires metadata 'brokers'" },
         { "tilt/values-dev.yaml", "  tls:\n    enabled: false\n", "", "needs disableTls \"true\"" },
         { "components/local/pubsub-broadcast.yaml", "    - name: disableTls\n      value: \"true\"\n", "", "needs disableTls \"true\"" },
-        { "tilt/values-dev.yaml", "  fraud:\n    replicas: 1\n", "  fraud:\n    replica: 1\n", "'services.fraud.replica' is not a key of values.yaml" },
+        { "tilt/values-dev.yaml", "  fraud:\n    replicas: 1\n", "  fraud:\n    replica: 1\n", "at '/services/fraud': additional properties 'replica' not allowed" },
         { "components/kubernetes/statestore.yaml", "    - name: actorStateStore\n      value: \"true\"\n", "", "kubernetes: 0 actor state stores" },
         { "components/kubernetes/email.yaml", "scopes:\n  - email\n", "", "'email' must be scoped to 'email' only" },
         { "components/kubernetes/resiliency.yaml", "      ProductStockActor:\n", "      StockActor:\n", "targets actor type 'StockActor', which no service declares" },
