@@ -68,11 +68,11 @@ internal static class OrdersApi
         }
 
         var wait = WaitFor(timeout, options.Value);
-        var order = await waits.WaitAsync(id, OrderViewRules.IsDecided, wait, cancellationToken);
+        var order = await waits.WaitAsync(id, decided => OrderStates.IsDecided(decided.State), wait, cancellationToken);
         return order switch
         {
             null => NotFoundProblem(id, wait),
-            _ when OrderViewRules.IsDecided(order) => TypedResults.Ok(order),
+            _ when OrderStates.IsDecided(order.State) => TypedResults.Ok(order),
             // Known but undecided when the wait ran out: the client may ask again.
             _ => TypedResults.Accepted($"/v1/orders/{id}/validated", order),
         };
