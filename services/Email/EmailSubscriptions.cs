@@ -18,9 +18,9 @@ internal static class EmailSubscriptions
     private static async Task<Ok<DeliveryStatus>> OnOrder(
         Order? order, OrderEmailJoin join, ILogger<OrderEmailJoin> logger, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 
@@ -43,9 +43,9 @@ internal static class EmailSubscriptions
     private static async Task<Ok<DeliveryStatus>> OnPayment(
         Payment? payment, OrderEmailJoin join, ILogger<OrderEmailJoin> logger, CancellationToken cancellationToken)
     {
-        if (payment is null || string.IsNullOrWhiteSpace(payment.Id) || string.IsNullOrWhiteSpace(payment.OrderId))
+        if (payment is null || string.IsNullOrWhiteSpace(payment.Id) || !OrderIds.IsValid(payment.OrderId))
         {
-            logger.LogWarning("Dropping a payment without a payment id or order id");
+            logger.LogWarning("Dropping a payment without a payment id or a valid order id");
             return Delivery.Drop();
         }
 

@@ -16,9 +16,9 @@ internal static class FraudSubscriptions
     private static async Task<Ok<DeliveryStatus>> CheckOrder(
         Order? order, IFraudCheck fraud, IEventPublisher publisher, ILogger<FraudOptions> logger, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 

@@ -24,10 +24,10 @@ internal static class GridSubscriptions
         Order? order, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
     {
         // Numbers outside the enums bind too; a state the rules cannot rank would fail on every retry.
-        if (order is null || string.IsNullOrWhiteSpace(order.Id) || order.CustomerId is null
+        if (order is null || !OrderIds.IsValid(order.Id) || order.CustomerId is null
             || !Enum.IsDefined(order.State) || !Enum.IsDefined(order.Product))
         {
-            logger.LogWarning("Dropping an order event without an order or customer id, or with an unknown state or product");
+            logger.LogWarning("Dropping an order event without a valid order id or a customer id, or with an unknown state or product");
             return Delivery.Drop();
         }
 
@@ -42,9 +42,9 @@ internal static class GridSubscriptions
     private static async Task<Ok<DeliveryStatus>> ApplyPayment(
         Payment? payment, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
     {
-        if (payment is null || string.IsNullOrWhiteSpace(payment.OrderId) || payment.Id is null || payment.Ccy is null)
+        if (payment is null || !OrderIds.IsValid(payment.OrderId) || payment.Id is null || payment.Ccy is null)
         {
-            logger.LogWarning("Dropping a payment event without an order id, payment id or currency");
+            logger.LogWarning("Dropping a payment event without a valid order id, a payment id or a currency");
             return Delivery.Drop();
         }
 

@@ -17,9 +17,9 @@ internal static class OrderDetailsSubscriptions
     private static async Task<Ok<DeliveryStatus>> CheckOrder(
         Order? order, IEventPublisher publisher, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 
