@@ -30,8 +30,10 @@ internal static class OrdersApi
     }
 
     private static async Task<Results<Created<Order>, ProblemHttpResult>> CreateOrder(
-        CreateOrderRequest request, OrderAcceptance acceptance, ILogger<CreateOrderRequest> logger, CancellationToken cancellationToken)
+        CreateOrderRequest request, OrderAcceptance acceptance, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(OrdersApi));
         var order = request.ToOrder();
         var outcome = await acceptance.AcceptAsync(order, cancellationToken);
         if (outcome == AcceptOutcome.Conflict)
