@@ -16,11 +16,13 @@ internal static class EmailSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> OnOrder(
-        Order? order, OrderEmailJoin join, ILogger<OrderEmailJoin> logger, CancellationToken cancellationToken)
+        Order? order, OrderEmailJoin join, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(EmailSubscriptions));
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 
@@ -41,11 +43,12 @@ internal static class EmailSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> OnPayment(
-        Payment? payment, OrderEmailJoin join, ILogger<OrderEmailJoin> logger, CancellationToken cancellationToken)
+        Payment? payment, OrderEmailJoin join, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (payment is null || string.IsNullOrWhiteSpace(payment.Id) || string.IsNullOrWhiteSpace(payment.OrderId))
+        var logger = loggers.CreateLogger(typeof(EmailSubscriptions));
+        if (payment is null || string.IsNullOrWhiteSpace(payment.Id) || !OrderIds.IsValid(payment.OrderId))
         {
-            logger.LogWarning("Dropping a payment without a payment id or order id");
+            logger.LogWarning("Dropping a payment without a payment id or a valid order id");
             return Delivery.Drop();
         }
 
@@ -54,8 +57,9 @@ internal static class EmailSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> OnCustomer(
-        Customer? customer, OrderEmailJoin join, ILogger<OrderEmailJoin> logger, CancellationToken cancellationToken)
+        Customer? customer, OrderEmailJoin join, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(EmailSubscriptions));
         // An address the SMTP binding cannot use would fail every send of this customer's orders: refuse it here.
         if (customer is null || string.IsNullOrWhiteSpace(customer.Id) || !MailAddress.TryCreate(customer.Email, out _))
         {

@@ -14,11 +14,13 @@ internal static class FraudSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> CheckOrder(
-        Order? order, IFraudCheck fraud, IEventPublisher publisher, ILogger<FraudOptions> logger, CancellationToken cancellationToken)
+        Order? order, IFraudCheck fraud, IEventPublisher publisher, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(FraudSubscriptions));
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 

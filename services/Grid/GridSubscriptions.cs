@@ -21,13 +21,15 @@ internal static class GridSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> ApplyOrder(
-        Order? order, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+        Order? order, OrderGridView view, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(GridSubscriptions));
         // Numbers outside the enums bind too; a state the rules cannot rank would fail on every retry.
-        if (order is null || string.IsNullOrWhiteSpace(order.Id) || order.CustomerId is null
+        if (order is null || !OrderIds.IsValid(order.Id) || order.CustomerId is null
             || !Enum.IsDefined(order.State) || !Enum.IsDefined(order.Product))
         {
-            logger.LogWarning("Dropping an order event without an order or customer id, or with an unknown state or product");
+            logger.LogWarning("Dropping an order event without a valid order id or a customer id, or with an unknown state or product");
             return Delivery.Drop();
         }
 
@@ -40,11 +42,12 @@ internal static class GridSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> ApplyPayment(
-        Payment? payment, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+        Payment? payment, OrderGridView view, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (payment is null || string.IsNullOrWhiteSpace(payment.OrderId) || payment.Id is null || payment.Ccy is null)
+        var logger = loggers.CreateLogger(typeof(GridSubscriptions));
+        if (payment is null || !OrderIds.IsValid(payment.OrderId) || payment.Id is null || payment.Ccy is null)
         {
-            logger.LogWarning("Dropping a payment event without an order id, payment id or currency");
+            logger.LogWarning("Dropping a payment event without a valid order id, a payment id or a currency");
             return Delivery.Drop();
         }
 
@@ -57,8 +60,9 @@ internal static class GridSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> ApplyCustomer(
-        Customer? customer, OrderGridView view, ILogger<OrderGridView> logger, CancellationToken cancellationToken)
+        Customer? customer, OrderGridView view, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(GridSubscriptions));
         if (customer is null || string.IsNullOrWhiteSpace(customer.Id)
             || customer.FirstName is null || customer.LastName is null || customer.Level is null)
         {

@@ -15,11 +15,13 @@ internal static class InventorySubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> OnOrder(
-        Order? order, IInventory inventory, IEventPublisher publisher, ILogger<ProductStock> logger, CancellationToken cancellationToken)
+        Order? order, IInventory inventory, IEventPublisher publisher, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(InventorySubscriptions));
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 
@@ -42,8 +44,9 @@ internal static class InventorySubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> OnStockLevel(
-        StockLevel? level, IInventory inventory, ILogger<ProductStock> logger, CancellationToken cancellationToken)
+        StockLevel? level, IInventory inventory, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(InventorySubscriptions));
         if (level is null || !Enum.IsDefined(level.Product) || level.Quantity < 0)
         {
             logger.LogWarning("Dropping a malformed stock level");

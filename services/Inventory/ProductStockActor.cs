@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapr.Actors.Runtime;
 using DaprOrders.Contracts;
 
@@ -28,7 +27,7 @@ public sealed class ProductStockActor : Actor, IProductStockActor
     }
 
     /// <summary>The actor id of a product: its wire name, as it appears in events and logs.</summary>
-    public static string IdFor(Product product) => JsonSerializer.SerializeToElement(product, ContractsJson.Options).GetString()!;
+    public static string IdFor(Product product) => WireNames.Of(product);
 
     internal static string DecisionKey(string orderId) => $"order-{orderId}";
 

@@ -15,11 +15,13 @@ internal static class OrderDetailsSubscriptions
 
     // Stateless, so a redelivered order gets the same result again; the orders service ignores the duplicate.
     private static async Task<Ok<DeliveryStatus>> CheckOrder(
-        Order? order, IEventPublisher publisher, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
+        Order? order, IEventPublisher publisher, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (order is null || string.IsNullOrWhiteSpace(order.Id))
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(OrderDetailsSubscriptions));
+        if (order is null || !OrderIds.IsValid(order.Id))
         {
-            logger.LogWarning("Dropping an order event without an order id");
+            logger.LogWarning("Dropping an order event without a valid order id");
             return Delivery.Drop();
         }
 

@@ -1,5 +1,6 @@
 using DaprOrders.Orders;
 using DaprOrders.Orders.Api;
+using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults;
 
@@ -12,4 +13,5 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapOrdersApiV1();
 app.MapOrderSubscriptions();
+app.MapValidationSubscriptions();
 app.Run();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Text.Json;
 using Dapr.Client;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Hosting;
@@ -182,15 +181,12 @@ public sealed class OrderSystem : IAsyncDisposable
     /// Sets a product's stock level (inventory keeps its reservations) and returns once inventory has taken it.
     public async Task SetStockAsync(Product product, int quantity, CancellationToken cancellationToken)
     {
-        await PublishAsync(Topics.WarehouseInventory, WireName(product), new StockLevel(product, quantity), cancellationToken);
+        await PublishAsync(Topics.WarehouseInventory, WireNames.Of(product), new StockLevel(product, quantity), cancellationToken);
         await Kafka.WaitUntilConsumedAsync(AppIds.Inventory, Topics.WarehouseInventory, cancellationToken);
     }
 
     /// The topics and consumer groups of this system's Kafka cluster.
     public KafkaTopics Kafka => new(BootstrapServers);
-
-    /// A product's name on the wire (`JUMPERS`), which is also its Kafka key.
-    public static string WireName(Product product) => JsonSerializer.Serialize(product, ContractsJson.Options).Trim('"');
 
     /// <summary>
     /// A port for an app to listen on, free right now. Not the OS's pick (port 0): it hands the same ephemeral range

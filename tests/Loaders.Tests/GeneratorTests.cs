@@ -49,23 +49,6 @@ public sealed class GeneratorTests
             CustomerLevels.All.Select(Topics.EnrichedOrders));
     }
 
-    [Theory]
-    [InlineData("JUMPERS", Product.Jumpers)]
-    [InlineData("underpants", Product.Underpants)]
-    [InlineData("Stockings", Product.Stockings)]
-    public void Products_are_read_by_their_wire_names_in_any_case(string text, Product expected)
-    {
-        Assert.True(WireNames.TryParse<Product>(text, out var product));
-        Assert.Equal(expected, product);
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("Jumper")]
-    [InlineData("")]
-    public void Numbers_and_unknown_names_are_not_products(string text) =>
-        Assert.False(WireNames.TryParse<Product>(text, out _));
-
     [Fact]
     public void Failures_are_listed_most_frequent_first()
     {

@@ -1,6 +1,11 @@
+using System.Text;
+using Confluent.Kafka;
+using DaprOrders.LocalDapr.PubSub;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace DaprOrders.Loaders.Tests;
 
-/// `topic tail` against a real Kafka protocol endpoint: librdkafka's mock cluster.
+/// `topic tail` against a real Kafka protocol endpoint: the local runtime's broker, librdkafka's mock cluster.
 public sealed class TopicTailTests
 {
     private readonly LoadersHarness loaders = new();
@@ -8,10 +13,10 @@ public sealed class TopicTailTests
     [Fact]
     public async Task Tail_from_the_beginning_prints_each_record_with_its_cloud_event_data()
     {
-        using var kafka = await MockKafka.StartAsync();
+        using var kafka = KafkaCluster.Start(brokers: 1, NullLogger.Instance);
         var topic = $"tail-{Guid.NewGuid():N}";
-        await kafka.ProduceAsync(topic, "o-1", """{"specversion":"1.0","source":"orders","id":"1","data":{"id":"o-1","state":"CREATED"}}""");
-        await kafka.ProduceAsync(topic, "o-1", """{"specversion":"1.0","source":"orders","id":"2","data":{"id":"o-1","state":"VALIDATED"}}""");
+        await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"1","data":{"id":"o-1","state":"CREATED"}}"""), TestContext.Current.CancellationToken);
+        await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"2","data":{"id":"o-1","state":"VALIDATED"}}"""), TestContext.Current.CancellationToken);
 
         var run = await loaders.RunAsync("topic", "tail", "--topic", topic, "--from-beginning", "--count", "2", "--bootstrap-servers", kafka.BootstrapServers);
 
@@ -33,4 +38,7 @@ public sealed class TopicTailTests
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"loaders: Cannot reach Kafka at 127.0.0.1:{port}: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
+
+    private static Message<byte[]?, byte[]?> Record(string key, string value) =>
+        new() { Key = Encoding.UTF8.GetBytes(key), Value = Encoding.UTF8.GetBytes(value) };
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DaprOrders.Contracts;
 using DaprOrders.Orders.View;
+using DaprOrders.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprOrders.Orders.Tests;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapr.Workflow;
 using DaprOrders.Contracts;
 using DaprOrders.Orders.Validation;
+using DaprOrders.TestDoubles;
 
 namespace DaprOrders.Orders.Tests;
 

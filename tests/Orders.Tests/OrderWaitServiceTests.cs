@@ -22,6 +22,8 @@ public sealed class OrderWaitServiceTests
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    private static bool IsDecided(Order order) => OrderStates.IsDecided(order.State);
+
     [Fact]
     public async Task An_order_already_in_the_view_is_returned_without_waiting()
     {
@@ -49,7 +51,7 @@ public sealed class OrderWaitServiceTests
     [Fact]
     public async Task A_notification_that_does_not_satisfy_the_wait_keeps_it_waiting()
     {
-        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
 
         _waiters.Notify(_order);
         var order = await wait;
@@ -61,7 +63,7 @@ public sealed class OrderWaitServiceTests
     [Fact]
     public async Task A_satisfying_notification_ends_the_wait_with_the_notified_order()
     {
-        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, Long, Cancel);
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, Long, Cancel);
 
         _waiters.Notify(_order with { State = OrderState.Validated });
 
@@ -84,7 +86,7 @@ public sealed class OrderWaitServiceTests
     [Fact]
     public async Task At_the_timeout_the_view_is_read_once_more()
     {
-        var wait = _waits.WaitAsync(_order.Id, OrderViewRules.IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
         await _view.ApplyAsync(_order, Cancel);
 
         Assert.Equal(_order, await wait);

@@ -261,9 +261,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task An_unreadable_order_event_is_dropped_not_retried()
     {
-        using var doc = JsonDocument.Parse("""{"id":"x","state":"LOST"}""");
-
-        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw(doc.RootElement, Topics.Orders), Cancel);
+        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"id":"x","state":"LOST"}""", Topics.Orders), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
@@ -272,9 +270,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task An_order_event_without_an_id_is_dropped()
     {
-        using var doc = JsonDocument.Parse("""{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""");
-
-        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw(doc.RootElement, Topics.Orders), Cancel);
+        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""", Topics.Orders), Cancel);
 
         Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
     }

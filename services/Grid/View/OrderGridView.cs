@@ -135,7 +135,7 @@ internal sealed class OrderGridView(GridDatabase database, GridChangeFeed feed) 
             return true;
         }
 
-        if (!OrderStateRules.Supersedes(order.State, WireNames.Parse<OrderState>(current)))
+        if (!OrderStates.Supersedes(order.State, WireNames.Parse<OrderState>(current)))
         {
             return false;
         }

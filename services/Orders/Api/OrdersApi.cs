@@ -30,8 +30,10 @@ internal static class OrdersApi
     }
 
     private static async Task<Results<Created<Order>, ProblemHttpResult>> CreateOrder(
-        CreateOrderRequest request, OrderAcceptance acceptance, ILogger<CreateOrderRequest> logger, CancellationToken cancellationToken)
+        CreateOrderRequest request, OrderAcceptance acceptance, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(OrdersApi));
         var order = request.ToOrder();
         var outcome = await acceptance.AcceptAsync(order, cancellationToken);
         if (outcome == AcceptOutcome.Conflict)
@@ -68,11 +70,11 @@ internal static class OrdersApi
         }
 
         var wait = WaitFor(timeout, options.Value);
-        var order = await waits.WaitAsync(id, OrderViewRules.IsDecided, wait, cancellationToken);
+        var order = await waits.WaitAsync(id, decided => OrderStates.IsDecided(decided.State), wait, cancellationToken);
         return order switch
         {
             null => NotFoundProblem(id, wait),
-            _ when OrderViewRules.IsDecided(order) => TypedResults.Ok(order),
+            _ when OrderStates.IsDecided(order.State) => TypedResults.Ok(order),
             // Known but undecided when the wait ran out: the client may ask again.
             _ => TypedResults.Accepted($"/v1/orders/{id}/validated", order),
         };

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DaprOrders.Contracts;
 
 namespace DaprOrders.Orders.Validation;
@@ -29,6 +28,5 @@ public static class ValidationRules
     /// The workflow's external event for one check's result: its wire name (INVENTORY_CHECK, ...). One name per check,
     /// so the workflow waits for each check once and a duplicate result stays unread in the event buffer.
     /// </summary>
-    public static string EventName(OrderValidationType check) =>
-        JsonSerializer.SerializeToElement(check, ContractsJson.Options).GetString()!;
+    public static string EventName(OrderValidationType check) => WireNames.Of(check);
 }

@@ -1,11 +1,11 @@
 using Dapr;
 using DaprOrders.Contracts;
-using DaprOrders.Orders.Validation;
 using DaprOrders.ServiceDefaults.Subscriptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprOrders.Orders.View;
 
+/// <summary>The orders topic, twice: once to write the view, once per instance to wake its waiting GETs.</summary>
 internal static class OrderSubscriptions
 {
     /// <summary>Route of the per-instance broadcast subscription to the orders topic (wakes local GETs only).</summary>
@@ -15,9 +15,6 @@ internal static class OrderSubscriptions
     {
         // Consumer group = app id: one instance applies each order event to the view.
         endpoints.MapTopic(Topics.Orders, ApplyToView);
-
-        // The validators' results go to the order's validation workflow, which ignores duplicates.
-        endpoints.MapTopic(Topics.OrderValidations, RecordValidation);
 
         // Every instance is its own consumer group on this component: each sees every order event and wakes the
         // GETs it holds. It only touches memory, so it cannot fail and needs no dead-letter topic.
@@ -29,8 +26,10 @@ internal static class OrderSubscriptions
     }
 
     private static async Task<Ok<DeliveryStatus>> ApplyToView(
-        Order? order, OrderViewProjection view, OrderWaiters waiters, ILogger<OrderViewProjection> logger, CancellationToken cancellationToken)
+        Order? order, OrderViewProjection view, OrderWaiters waiters, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
+        var logger = loggers.CreateLogger(typeof(OrderSubscriptions));
         if (order is null || !OrderIds.IsValid(order.Id) || !Enum.IsDefined(order.State))
         {
             logger.LogWarning("Dropping a malformed order event");
@@ -39,21 +38,6 @@ internal static class OrderSubscriptions
 
         var current = await view.ApplyAsync(order, cancellationToken);
         waiters.Notify(current);
-        return Delivery.Ack();
-    }
-
-    private static async Task<Ok<DeliveryStatus>> RecordValidation(
-        OrderValidation? validation, ValidationResults results, ILogger<OrderValidation> logger, CancellationToken cancellationToken)
-    {
-        if (validation is null || !OrderIds.IsValid(validation.OrderId)
-            || !Enum.IsDefined(validation.CheckType) || !Enum.IsDefined(validation.Result))
-        {
-            logger.LogWarning("Dropping a malformed order validation");
-            return Delivery.Drop();
-        }
-
-        // A result without a workflow to take it is acknowledged too: a redelivery would meet the same answer.
-        await results.RaiseAsync(validation, cancellationToken);
         return Delivery.Ack();
     }
 

@@ -24,10 +24,10 @@ internal sealed class OrderViewProjection(IStateStore store, ILogger<OrderViewPr
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await store.GetAsync<Order>(key, cancellationToken);
-            if (!OrderViewRules.ShouldReplace(current.Value, order))
+            if (current.Value is { } kept && !OrderStates.Supersedes(order.State, kept.State))
             {
-                logger.LogDebug("Order {OrderId} view keeps {CurrentState}, ignoring {State}", order.Id, current.Value!.State, order.State);
-                return current.Value;
+                logger.LogDebug("Order {OrderId} view keeps {CurrentState}, ignoring {State}", order.Id, kept.State, order.State);
+                return kept;
             }
 
             if (await store.TrySaveAsync(key, order, current.ETag, cancellationToken))

@@ -1,9 +1,6 @@
-using DaprOrders.Contracts;
-using DaprOrders.Grid.View;
+namespace DaprOrders.Contracts.Tests;
 
-namespace DaprOrders.Grid.Tests;
-
-public sealed class OrderStateRulesTests
+public sealed class OrderStatesTests
 {
     [Theory]
     [InlineData(OrderState.Validated, OrderState.Created, true)]
@@ -17,5 +14,17 @@ public sealed class OrderStateRulesTests
     [InlineData(OrderState.Failed, OrderState.Validated, false)]
     [InlineData(OrderState.Validated, OrderState.Failed, false)]
     public void A_state_supersedes_only_states_it_is_further_along_than(OrderState incoming, OrderState current, bool supersedes) =>
-        Assert.Equal(supersedes, OrderStateRules.Supersedes(incoming, current));
+        Assert.Equal(supersedes, OrderStates.Supersedes(incoming, current));
+
+    [Theory]
+    [InlineData(OrderState.Created, false)]
+    [InlineData(OrderState.Validated, true)]
+    [InlineData(OrderState.Failed, true)]
+    [InlineData(OrderState.Shipped, true)]
+    public void Validation_is_over_from_the_verdict_on(OrderState state, bool decided) =>
+        Assert.Equal(decided, OrderStates.IsDecided(state));
+
+    [Fact]
+    public void A_state_outside_the_enum_has_no_rank() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => OrderStates.Supersedes((OrderState)42, OrderState.Created));
 }
