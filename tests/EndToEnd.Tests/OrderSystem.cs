@@ -5,8 +5,9 @@ using System.Reflection;
 using System.Text.Json;
 using Dapr.Client;
 using DaprOrders.Contracts;
-using DaprOrders.LocalDapr.Hosting;
 using DaprOrders.LocalDapr.PubSub;
+using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.EndToEnd.Tests;

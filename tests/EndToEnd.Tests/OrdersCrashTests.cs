@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using DaprOrders.Contracts;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.EndToEnd.Tests;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Dapr.Client.Autogen.Grpc.v1;
+using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Bindings;
@@ -13,12 +14,12 @@ public sealed class BindingsFeature : ISidecarFeature
 {
     private readonly Dictionary<string, SmtpBinding> bindings;
 
-    public BindingsFeature(RuntimeContext runtime)
+    public BindingsFeature(RuntimeResources resources, string mailFolder, bool deliverMailOverSmtp, ILoggerFactory loggers)
     {
-        var logger = runtime.Loggers.CreateLogger("LocalDapr.Bindings");
-        bindings = runtime.Resources.OfType("bindings.smtp").ToDictionary(
+        var logger = loggers.CreateLogger("LocalDapr.Bindings");
+        bindings = resources.OfType("bindings.smtp").ToDictionary(
             c => c.Name,
-            c => new SmtpBinding(c, runtime.Options.MailFolder, runtime.Options.DeliverMailOverSmtp, logger),
+            c => new SmtpBinding(c, mailFolder, deliverMailOverSmtp, logger),
             StringComparer.Ordinal);
     }
 

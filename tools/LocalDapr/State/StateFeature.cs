@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dapr.Client.Autogen.Grpc.v1;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
