@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Dapr.Workflow;
+using DaprOrders.LocalDapr.Runtime;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using DaprOrders.LocalDapr.Runtime;
 using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.Tests;

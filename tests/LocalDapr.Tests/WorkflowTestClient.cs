@@ -1,7 +1,7 @@
 using Dapr.Workflow;
+using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Tests;
 
