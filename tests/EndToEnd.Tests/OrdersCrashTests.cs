@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Runtime;
-using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.EndToEnd.Tests;
 

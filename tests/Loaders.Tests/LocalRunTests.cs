@@ -2,7 +2,6 @@ using System.Reflection;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Cli;
 using DaprOrders.LocalDapr.Runtime;
-using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

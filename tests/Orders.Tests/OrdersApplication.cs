@@ -5,7 +5,6 @@ using Dapr.Workflow;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.ServiceDefaults.State;
 using DaprOrders.TestDoubles;
-using LocalDapr::DaprOrders.LocalDapr.Runtime;
 using LocalDapr::DaprOrders.LocalDapr.Sidecars;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
