@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using System.Reflection;
 using Dapr.Client;
 using DaprOrders.Contracts;
-using DaprOrders.LocalDapr.Hosting;
 using DaprOrders.LocalDapr.PubSub;
+using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.EndToEnd.Tests;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Cli;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

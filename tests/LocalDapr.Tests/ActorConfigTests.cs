@@ -34,7 +34,7 @@ public sealed class ActorConfigTests
              {"operation":"delete","request":{"key":"old"}}]
             """);
 
-        var operations = ActorsHttpApi.ParseOperations(body, key => $"app||Counter||1||{key}");
+        var operations = ActorsApi.ParseOperations(body, key => $"app||Counter||1||{key}");
 
         Assert.Equal(2, operations.Count);
         Assert.Equal("app||Counter||1||count", operations[0].Key);
@@ -45,5 +45,5 @@ public sealed class ActorConfigTests
 
     [Fact]
     public void Unknown_state_operation_is_refused() =>
-        Assert.Throws<FormatException>(() => ActorsHttpApi.ParseOperations("""[{"operation":"merge","request":{"key":"k"}}]"""u8.ToArray(), k => k));
+        Assert.Throws<FormatException>(() => ActorsApi.ParseOperations("""[{"operation":"merge","request":{"key":"k"}}]"""u8.ToArray(), k => k));
 }

@@ -5,7 +5,8 @@ using System.Text.Json;
 using Dapr;
 using Dapr.Actors;
 using Dapr.Actors.Client;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Tests;
 

@@ -1,4 +1,5 @@
-using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Timing;
+
 
 namespace DaprOrders.LocalDapr.Tests;
 

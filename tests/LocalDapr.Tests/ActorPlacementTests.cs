@@ -1,5 +1,5 @@
 using DaprOrders.LocalDapr.Actors;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DaprOrders.LocalDapr.Tests;

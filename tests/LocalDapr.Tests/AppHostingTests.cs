@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Tests;
 

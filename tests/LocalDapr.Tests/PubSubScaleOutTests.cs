@@ -1,4 +1,5 @@
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
+
 using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 

@@ -116,7 +116,7 @@ public sealed class ResourceLoaderTests : IDisposable
         Write("queue.yaml", "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: q\nspec:\n  type: queue.unknown\n  version: v1\n");
 
         var error = await Assert.ThrowsAsync<ResourceException>(() =>
-            Hosting.LocalDaprRuntime.StartAsync(new Hosting.LocalDaprOptions { ResourcesPaths = [folder.FullName] }, TestContext.Current.CancellationToken));
+            Runtime.LocalDaprRuntime.StartAsync(new Runtime.LocalDaprOptions { ResourcesPaths = [folder.FullName] }, TestContext.Current.CancellationToken));
 
         Assert.Equal("spec.type", error.Field);
     }

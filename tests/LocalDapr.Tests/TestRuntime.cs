@@ -5,7 +5,8 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Dapr.Client;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Tests;
 

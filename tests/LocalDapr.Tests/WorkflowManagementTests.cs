@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dapr.Workflow;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

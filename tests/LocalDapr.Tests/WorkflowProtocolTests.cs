@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Dapr.DurableTask.Protobuf;
 using DaprOrders.LocalDapr.Actors;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;

@@ -1,5 +1,5 @@
 using Dapr.Workflow;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.Tests;

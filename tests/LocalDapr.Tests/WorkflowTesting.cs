@@ -17,7 +17,7 @@ internal static class WorkflowTesting
         return timeout;
     }
 
-    public static Task<TestRuntime> StartRuntimeAsync(Func<Hosting.LocalDaprOptions, Hosting.LocalDaprOptions>? configure = null) =>
+    public static Task<TestRuntime> StartRuntimeAsync(Func<Runtime.LocalDaprOptions, Runtime.LocalDaprOptions>? configure = null) =>
         TestRuntime.StartAsync([("state.yaml", TestRuntime.StateStoreYaml)], configure);
 
     public static string NewId() => Guid.NewGuid().ToString("N");

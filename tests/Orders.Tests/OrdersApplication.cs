@@ -5,7 +5,7 @@ using Dapr.Workflow;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.ServiceDefaults.State;
 using DaprOrders.TestDoubles;
-using LocalDapr::DaprOrders.LocalDapr.Hosting;
+using LocalDapr::DaprOrders.LocalDapr.Sidecars;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

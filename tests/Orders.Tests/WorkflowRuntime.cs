@@ -1,7 +1,8 @@
 extern alias LocalDapr;
 
 using DaprOrders.Contracts;
-using LocalDapr::DaprOrders.LocalDapr.Hosting;
+using LocalDapr::DaprOrders.LocalDapr.Runtime;
+using LocalDapr::DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DaprOrders.Orders.Tests;

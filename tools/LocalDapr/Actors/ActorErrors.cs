@@ -1,4 +1,5 @@
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
+
 
 namespace DaprOrders.LocalDapr.Actors;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Actors;
 

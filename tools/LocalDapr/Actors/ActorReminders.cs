@@ -1,3 +1,5 @@
+using DaprOrders.LocalDapr.Timing;
+
 namespace DaprOrders.LocalDapr.Actors;
 
 /// A registered reminder and what GET returns about it.

@@ -71,17 +71,3 @@ public sealed record ScheduleRequest(string DueTime, string Period, string? Ttl,
         _ => throw new JsonException($"json: cannot unmarshal {property.Value.ValueKind.ToString().ToLowerInvariant()} into field {property.Name} of type string"),
     };
 }
-
-/// Waits for points in time on a <see cref="TimeProvider"/>, in slices short enough for Task.Delay.
-public static class Clock
-{
-    private static readonly TimeSpan LongestWait = TimeSpan.FromHours(12);
-
-    public static async Task WaitUntilAsync(TimeProvider time, DateTimeOffset due, CancellationToken cancellationToken)
-    {
-        while (due - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait < LongestWait ? wait : LongestWait, time, cancellationToken);
-        }
-    }
-}

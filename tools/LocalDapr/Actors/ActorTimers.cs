@@ -1,3 +1,5 @@
+using DaprOrders.LocalDapr.Timing;
+
 namespace DaprOrders.LocalDapr.Actors;
 
 /// Actor timers: they belong to one activation, fire as turns on it (`PUT .../method/timer/{name}`) and die with

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Actors;
 
@@ -35,9 +35,9 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
 
     public ActorTimers Timers { get; }
 
-    public void MapHttp(IEndpointRouteBuilder endpoints) => ActorsHttpApi.Map(endpoints, this);
+    public void MapHttp(IEndpointRouteBuilder endpoints) => ActorsApi.MapHttp(endpoints, this);
 
-    /// The .NET SDK calls actors over HTTP only; the gRPC actor methods are not served.
+    /// The .NET SDK calls actors over HTTP only; the gRPC actor methods are not served (see <see cref="ActorsApi"/>).
     public void MapGrpc(DaprGrpcMethods methods)
     {
     }

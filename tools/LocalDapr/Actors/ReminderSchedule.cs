@@ -1,3 +1,5 @@
+using DaprOrders.LocalDapr.Timing;
+
 namespace DaprOrders.LocalDapr.Actors;
 
 /// When a reminder or timer fires, from daprd's rules (pkg/actors/api/reminders.go setReminderTimes, period.go):

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using DaprOrders.LocalDapr.Components;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Cli;
 

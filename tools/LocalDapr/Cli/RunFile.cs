@@ -1,6 +1,6 @@
 using System.Globalization;
 using DaprOrders.LocalDapr.Components;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Runtime;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

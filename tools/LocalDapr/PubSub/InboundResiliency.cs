@@ -1,5 +1,5 @@
-using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub;
 

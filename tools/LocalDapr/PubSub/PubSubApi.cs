@@ -1,6 +1,6 @@
 using Dapr.Client.Autogen.Grpc.v1;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

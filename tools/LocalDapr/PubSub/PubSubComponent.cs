@@ -1,5 +1,5 @@
 using DaprOrders.LocalDapr.Components;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 

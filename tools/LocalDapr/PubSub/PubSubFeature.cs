@@ -2,7 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 

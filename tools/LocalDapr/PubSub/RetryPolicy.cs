@@ -1,5 +1,5 @@
 using System.Globalization;
-using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub;
 

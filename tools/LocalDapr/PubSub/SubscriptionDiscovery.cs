@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 

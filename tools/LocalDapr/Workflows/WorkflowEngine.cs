@@ -1,5 +1,6 @@
 using Dapr.DurableTask.Protobuf;
 using DaprOrders.LocalDapr.Actors;
+using DaprOrders.LocalDapr.Timing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

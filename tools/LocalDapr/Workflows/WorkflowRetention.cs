@@ -1,6 +1,6 @@
 using Dapr.DurableTask.Protobuf;
-using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Workflows;
 

@@ -1,7 +1,7 @@
 using Dapr.DurableTask.Protobuf;
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

@@ -1,7 +1,7 @@
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Grpc;
-using DaprOrders.LocalDapr.Hosting;
+using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Workflows;
 

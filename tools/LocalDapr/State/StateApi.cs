@@ -1,16 +1,22 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DaprOrders.LocalDapr.Hosting;
+using Dapr.Client.Autogen.Grpc.v1;
+using DaprOrders.LocalDapr.Grpc;
+using DaprOrders.LocalDapr.Sidecars;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.State;
 
-/// `/v1.0/state/...` as daprd serves it (pkg/api/http/http.go; docs reference/api/state_api.md): values are JSON,
-/// stored as their JSON text; errors are `{"errorCode","message"}` with daprd's statuses.
-public static class StateHttpApi
+/// The state API, gRPC (what DaprClient uses) and HTTP, with daprd's status codes (pkg/api/grpc/grpc.go,
+/// pkg/messages/predefined.go). `/v1.0/state/...` as daprd serves it (pkg/api/http/http.go; docs
+/// reference/api/state_api.md): values are JSON, stored as their JSON text; errors are `{"errorCode","message"}`
+/// with daprd's statuses.
+public static class StateApi
 {
-    public static void Map(IEndpointRouteBuilder endpoints, StateFeature feature)
+    public static void MapHttp(IEndpointRouteBuilder endpoints, StateFeature feature)
     {
         var state = endpoints.MapGroup("/v1.0/state/{storeName}");
 
@@ -95,6 +101,153 @@ public static class StateHttpApi
                 }
             });
         });
+    }
+
+    public static void MapGrpc(DaprGrpcMethods methods, StateFeature feature) => methods
+        .Unary<GetStateRequest, GetStateResponse>("GetState", (request, call) => GetStateAsync(feature, request, call))
+        .Unary<GetBulkStateRequest, GetBulkStateResponse>("GetBulkState", (request, call) => GetBulkStateAsync(feature, request, call))
+        .Unary<SaveStateRequest, Empty>("SaveState", (request, call) => SaveStateAsync(feature, request, call))
+        .Unary<DeleteStateRequest, Empty>("DeleteState", (request, call) => DeleteStateAsync(feature, request, call))
+        .Unary<DeleteBulkStateRequest, Empty>("DeleteBulkState", (request, call) => DeleteBulkStateAsync(feature, request, call))
+        .Unary<ExecuteStateTransactionRequest, Empty>("ExecuteStateTransaction", (request, call) => ExecuteStateTransactionAsync(feature, request, call));
+
+    private static Sidecar SidecarOf(ServerCallContext call) => call.GetHttpContext().RequestServices.GetRequiredService<Sidecar>();
+
+    private static Task<GetStateResponse> GetStateAsync(StateFeature feature, GetStateRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        return Task.FromResult(ToResponse(store.Get(StateFeature.Key(store, sidecar, request.Key))));
+    }
+
+    private static GetStateResponse ToResponse(StoredState? state)
+    {
+        var response = new GetStateResponse();
+        if (state is not null)
+        {
+            response.Data = ByteString.CopyFrom(state.Value.Span);
+            response.Etag = state.ETag;
+            if (StateFeature.TtlExpireTime(state) is { } expires)
+            {
+                response.Metadata["ttlExpireTime"] = expires;
+            }
+        }
+
+        return response;
+    }
+
+    private static Task<GetBulkStateResponse> GetBulkStateAsync(StateFeature feature, GetBulkStateRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        var response = new GetBulkStateResponse();
+        foreach (var key in request.Keys)
+        {
+            var item = new BulkStateItem { Key = key };
+            if (store.Get(StateFeature.Key(store, sidecar, key)) is { } state)
+            {
+                item.Data = ByteString.CopyFrom(state.Value.Span);
+                item.Etag = state.ETag;
+            }
+
+            response.Items.Add(item);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private static Task<Empty> SaveStateAsync(StateFeature feature, SaveStateRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        var operations = request.States.Select(item => Upsert(store, sidecar, item)).ToList();
+        Apply(store, operations, $"failed saving state in state store {store.Component.Name}");
+        return Task.FromResult(new Empty());
+    }
+
+    private static Task<Empty> DeleteStateAsync(StateFeature feature, DeleteStateRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        var operation = new StateDelete(StateFeature.Key(store, sidecar, request.Key), request.Etag?.Value, IsFirstWrite(request.Options));
+        Apply(store, [operation], $"failed deleting state with key {request.Key}");
+        return Task.FromResult(new Empty());
+    }
+
+    private static Task<Empty> DeleteBulkStateAsync(StateFeature feature, DeleteBulkStateRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        var operations = request.States
+            .Select(item => (StateOperation)new StateDelete(StateFeature.Key(store, sidecar, item.Key), item.Etag?.Value, IsFirstWrite(item.Options)))
+            .ToList();
+        Apply(store, operations, "failed deleting state");
+        return Task.FromResult(new Empty());
+    }
+
+    private static Task<Empty> ExecuteStateTransactionAsync(StateFeature feature, ExecuteStateTransactionRequest request, ServerCallContext call)
+    {
+        var sidecar = SidecarOf(call);
+        var store = feature.StoreFor(request.StoreName, sidecar);
+        var operations = new List<StateOperation>();
+        foreach (var operation in request.Operations)
+        {
+            var item = operation.Request ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "transaction operation without request"));
+            operations.Add(operation.OperationType switch
+            {
+                "upsert" => Upsert(store, sidecar, item),
+                "delete" => new StateDelete(StateFeature.Key(store, sidecar, item.Key), item.Etag?.Value, IsFirstWrite(item.Options)),
+                var other => throw new RpcException(new Status(StatusCode.Unimplemented, $"operation type {other} not supported")),
+            });
+        }
+
+        try
+        {
+            store.Apply(operations);
+        }
+        catch (StateETagMismatchException e)
+        {
+            // daprd reports every failed transaction as Internal, ETag conflicts included.
+            throw new RpcException(new Status(StatusCode.Internal, $"error while executing state transaction: {e.Message}"));
+        }
+
+        return Task.FromResult(new Empty());
+    }
+
+    private static StateUpsert Upsert(InMemoryStateStore store, Sidecar sidecar, StateItem item)
+    {
+        if (string.IsNullOrEmpty(item.Key))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "state key cannot be empty"));
+        }
+
+        int? ttl;
+        try
+        {
+            ttl = StateFeature.TtlSeconds(item.Metadata);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+
+        return new StateUpsert(StateFeature.Key(store, sidecar, item.Key), item.Value.ToByteArray(), item.Etag?.Value, IsFirstWrite(item.Options), ttl);
+    }
+
+    private static bool IsFirstWrite(StateOptions? options) =>
+        options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite;
+
+    /// SaveState/DeleteState: an ETag mismatch is Aborted (the SDK's Try* methods then return false).
+    private static void Apply(InMemoryStateStore store, IReadOnlyList<StateOperation> operations, string context)
+    {
+        try
+        {
+            store.Apply(operations);
+        }
+        catch (StateETagMismatchException e)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted, $"{context}: {e.Message}"));
+        }
     }
 
     /// The stored bytes as JSON when they are JSON (all HTTP writes and the SDK's), else as a JSON string.

@@ -1,10 +1,11 @@
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Bindings;
 using DaprOrders.LocalDapr.PubSub;
+using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
 using DaprOrders.LocalDapr.Workflows;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// The building blocks every sidecar serves. Add a feature here: one line, constructed from the runtime context.
 public static class SidecarFeatures
@@ -12,7 +13,7 @@ public static class SidecarFeatures
     public static IReadOnlyList<ISidecarFeature> Create(RuntimeContext runtime) =>
     [
         new StateFeature(runtime.StateStores),
-        new BindingsFeature(runtime),
+        new BindingsFeature(runtime.Resources, runtime.Options.MailFolder, runtime.Options.DeliverMailOverSmtp, runtime.Loggers),
         new ActorsFeature(runtime.StateStores.ActorStateStore, runtime.Time, runtime.Loggers),
         new PubSubFeature(runtime.Resources, runtime.Time, runtime.Loggers),
         new WorkflowsFeature(runtime.StateStores.ActorStateStore, runtime.Resources, runtime.Time, runtime.Loggers),

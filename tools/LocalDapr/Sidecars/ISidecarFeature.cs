@@ -1,6 +1,6 @@
 using DaprOrders.LocalDapr.Grpc;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// A building block of the sidecar (state, pub/sub, actors, bindings, ...). One instance per runtime, shared by
 /// every sidecar, so runtime-wide things (the broker, actor placement, the state stores) live in the feature.

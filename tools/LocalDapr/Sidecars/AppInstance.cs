@@ -1,4 +1,4 @@
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// One running instance of an app and the ports of its sidecar. Several instances may share an app id
 /// (scale-out); <see cref="Index"/> tells them apart.

@@ -1,7 +1,8 @@
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// The local Dapr runtime: runtime-wide features and resources, and per app instance a sidecar (and, when the
 /// app has a command, its child process). `localdapr run -f` and the tests drive it through this API:
@@ -64,7 +65,10 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             index = slots.Count(s => s.Sidecar.AppId == spec.AppId);
         }
 
-        var host = await SidecarHost.StartAsync(context, Features, spec, index, appHttp, cancellationToken);
+        var sidecarSpec = new SidecarSpec(
+            spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
+            spec.DaprApiToken ?? context.Options.DaprApiToken, spec.AppApiToken ?? context.Options.AppApiToken);
+        var host = await SidecarHost.StartAsync(sidecarSpec, index, context.Resources, context.Loggers, Features, appHttp, cancellationToken);
         var slot = new Slot(spec, host);
         lock (gate)
         {

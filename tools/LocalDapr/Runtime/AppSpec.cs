@@ -1,4 +1,4 @@
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// One app to run, as an entry of `dapr run -f`: a command started in a folder with extra environment, and the
 /// port it listens on. An empty <see cref="Command"/> starts only the sidecar (the app runs elsewhere, e.g. in a test).

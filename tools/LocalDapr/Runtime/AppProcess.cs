@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using DaprOrders.LocalDapr.Sidecars;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// An app's child process: started with the standard Dapr variables, its output prefixed line by line, the last
 /// lines kept for error reports, and its whole process tree stopped with it.

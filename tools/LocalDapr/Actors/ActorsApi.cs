@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.AspNetCore.Http.HttpResults;
-using DaprOrders.LocalDapr.Hosting;
 
 namespace DaprOrders.LocalDapr.Actors;
 
-/// The sidecar's actor routes, as daprd's pkg/api/http/actors.go. The .NET SDK speaks HTTP only for actors.
-public static class ActorsHttpApi
+/// The sidecar's actor routes, as daprd's pkg/api/http/actors.go. The .NET SDK speaks HTTP only for actors, so the
+/// gRPC actor methods are not served.
+public static class ActorsApi
 {
     public const string ReentrancyHeader = "Dapr-Reentrancy-Id";
 
@@ -18,7 +19,7 @@ public static class ActorsHttpApi
         "Proxy-Authenticate", "Expect", "Content-Length", AppChannel.ApiTokenHeader,
     };
 
-    public static void Map(IEndpointRouteBuilder endpoints, ActorsFeature actors)
+    public static void MapHttp(IEndpointRouteBuilder endpoints, ActorsFeature actors)
     {
         var group = endpoints.MapGroup("/v1.0/actors/{actorType}/{actorId}");
         group.MapMethods("/method/{method}", ["GET", "POST", "PUT", "DELETE"], (HttpContext context, string actorType, string actorId, string method) =>

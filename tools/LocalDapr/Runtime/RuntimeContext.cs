@@ -1,7 +1,7 @@
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.State;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// Runtime-wide singletons handed to every feature when the runtime starts (see <see cref="SidecarFeatures"/>).
 public sealed class RuntimeContext(LocalDaprOptions options, RuntimeResources resources, ILoggerFactory loggers, StateStores stateStores)

@@ -1,4 +1,4 @@
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// The sidecar of one app instance, as seen by features: who it serves and how to reach the app.
 public sealed class Sidecar(AppInstance instance, AppChannel app, ILogger logger)

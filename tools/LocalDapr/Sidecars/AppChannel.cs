@@ -1,4 +1,4 @@
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// The sidecar's connection to its app, as daprd's app channel: every request to the app carries
 /// `dapr-api-token: APP_API_TOKEN` when one is configured.

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// Mutable state of one sidecar that is not part of <see cref="Sidecar"/>: is its app up, the extended metadata.
 public sealed class SidecarStatus

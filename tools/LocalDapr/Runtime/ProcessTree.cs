@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// Signals a process and all its descendants (`dotnet run` starts the app as a child of its own), read from /proc.
 internal static class ProcessTree

@@ -1,9 +1,10 @@
 using System.Net;
+using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Grpc;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// One sidecar: a Kestrel host on 127.0.0.1 with the Dapr HTTP API (HTTP/1.1) on one port and the Dapr gRPC API
 /// (HTTP/2 only, h2c with prior knowledge, as the SDK connects) on another. It outlives app restarts.
@@ -23,11 +24,12 @@ internal sealed class SidecarHost : IAsyncDisposable
     public SidecarStatus Status { get; }
 
     public static async Task<SidecarHost> StartAsync(
-        RuntimeContext runtime, IReadOnlyList<ISidecarFeature> features, AppSpec spec, int index, HttpClient appHttp, CancellationToken cancellationToken)
+        SidecarSpec spec, int index, RuntimeResources resources, ILoggerFactory loggers, IReadOnlyList<ISidecarFeature> features,
+        HttpClient appHttp, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(runtime.Loggers);
+        builder.Services.AddSingleton(loggers);
 
         ListenOptions? httpListen = null;
         ListenOptions? grpcListen = null;
@@ -52,7 +54,7 @@ internal sealed class SidecarHost : IAsyncDisposable
         builder.Services.AddSingleton(status);
 
         var methods = new DaprGrpcMethods();
-        SidecarGrpcApi.Map(methods, runtime.Resources);
+        SidecarApi.MapGrpc(methods, resources);
         foreach (var feature in features)
         {
             feature.MapGrpc(methods);
@@ -64,10 +66,10 @@ internal sealed class SidecarHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseCleanPath();
-        app.UseApiToken(spec.DaprApiToken ?? runtime.Options.DaprApiToken);
+        app.UseApiToken(spec.DaprApiToken);
         app.UseRouting();
         app.MapGrpcService<DaprGrpcService>();
-        SidecarApi.Map(app, runtime.Resources, features);
+        SidecarApi.MapHttp(app, resources, features);
         foreach (var feature in features)
         {
             feature.MapHttp(app);
@@ -81,9 +83,9 @@ internal sealed class SidecarHost : IAsyncDisposable
             spec.AppPort,
             PortOf(httpListen),
             PortOf(grpcListen),
-            spec.AppApiToken ?? runtime.Options.AppApiToken,
-            spec.DaprApiToken ?? runtime.Options.DaprApiToken);
-        var logger = runtime.Loggers.CreateLogger($"LocalDapr.Sidecar.{instance.InstanceName}");
+            spec.AppApiToken,
+            spec.DaprApiToken);
+        var logger = loggers.CreateLogger($"LocalDapr.Sidecar.{instance.InstanceName}");
         sidecar = new Sidecar(instance, new AppChannel(instance, appHttp), logger);
         return new SidecarHost(app, sidecar, status);
     }
@@ -98,3 +100,7 @@ internal sealed class SidecarHost : IAsyncDisposable
     private static int PortOf(ListenOptions? listen) =>
         (listen?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("Kestrel did not report its port.");
 }
+
+/// What a sidecar is started with: its app, the ports to bind (null = a free port) and its tokens (already resolved
+/// against the runtime's defaults).
+internal sealed record SidecarSpec(string AppId, int? AppPort, int? HttpPort, int? GrpcPort, string? DaprApiToken, string? AppApiToken);

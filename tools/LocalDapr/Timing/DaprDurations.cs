@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DaprOrders.LocalDapr.Actors;
+namespace DaprOrders.LocalDapr.Timing;
 
 /// A calendar-aware span as daprd parses it (dapr/kit time.ParseDuration): years, months and days are kept apart
 /// from the clock part because they are added with calendar rules (AddYears, AddMonths, AddDays).

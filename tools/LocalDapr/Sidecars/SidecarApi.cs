@@ -1,12 +1,17 @@
 using System.Text.Json;
+using Dapr.Client.Autogen.Grpc.v1;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Grpc;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
-/// Health and metadata routes of every sidecar (daprd pkg/api/http/healthz.go, metadata.go).
+/// The sidecar's own API, health and metadata, over HTTP (daprd pkg/api/http/healthz.go, metadata.go) and gRPC
+/// (`GetMetadata`, `SetMetadata`).
 public static class SidecarApi
 {
-    public static void Map(IEndpointRouteBuilder endpoints, RuntimeResources resources, IReadOnlyList<ISidecarFeature> features)
+    public static void MapHttp(IEndpointRouteBuilder endpoints, RuntimeResources resources, IReadOnlyList<ISidecarFeature> features)
     {
         // 204 once components and the app channel are ready; the app is "ready" when it answered on its port.
         endpoints.MapGet("/v1.0/healthz", (HttpContext context, Sidecar sidecar, SidecarStatus status, string? appid) =>
@@ -62,6 +67,31 @@ public static class SidecarApi
             return Results.NoContent();
         });
     }
+
+    /// The gRPC side: `GetMetadata` (DaprClient.GetMetadataAsync) and `SetMetadata`.
+    public static void MapGrpc(DaprGrpcMethods methods, RuntimeResources resources) => methods
+        .Unary<GetMetadataRequest, GetMetadataResponse>("GetMetadata", (_, call) =>
+        {
+            var services = call.GetHttpContext().RequestServices;
+            var sidecar = services.GetRequiredService<Sidecar>();
+            var response = new GetMetadataResponse { Id = sidecar.AppId, RuntimeVersion = "localdapr" };
+            foreach (var component in resources.Components.Where(c => c.IsVisibleTo(sidecar.AppId)))
+            {
+                response.RegisteredComponents.Add(new RegisteredComponents { Name = component.Name, Type = component.Type, Version = component.Version });
+            }
+
+            foreach (var (key, value) in services.GetRequiredService<SidecarStatus>().Extended)
+            {
+                response.ExtendedMetadata[key] = value;
+            }
+
+            return Task.FromResult(response);
+        })
+        .Unary<SetMetadataRequest, Empty>("SetMetadata", (request, call) =>
+        {
+            call.GetHttpContext().RequestServices.GetRequiredService<SidecarStatus>().Extended[request.Key] = request.Value;
+            return Task.FromResult(new Empty());
+        });
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

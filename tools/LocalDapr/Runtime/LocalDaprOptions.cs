@@ -1,6 +1,6 @@
 using DaprOrders.LocalDapr.Components;
 
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Runtime;
 
 /// Runtime-wide settings: where the components come from, where mail goes, tokens, time limits.
 public sealed class LocalDaprOptions

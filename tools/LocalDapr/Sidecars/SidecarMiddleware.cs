@@ -1,4 +1,4 @@
-namespace DaprOrders.LocalDapr.Hosting;
+namespace DaprOrders.LocalDapr.Sidecars;
 
 /// What daprd does to every request before routing.
 public static class SidecarMiddleware

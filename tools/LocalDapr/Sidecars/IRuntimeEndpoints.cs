@@ -1,0 +1,8 @@
+namespace DaprOrders.LocalDapr.Sidecars;
+
+/// Optional for a feature: lines `localdapr run` prints at start about where the feature listens
+/// (e.g. "pubsub 'pubsub': Kafka bootstrap servers 127.0.0.1:39201,...").
+public interface IRuntimeEndpoints
+{
+    IEnumerable<string> DescribeEndpoints();
+}
