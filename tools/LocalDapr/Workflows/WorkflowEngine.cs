@@ -59,16 +59,16 @@ public sealed class WorkflowEngine : IDisposable
     /// start is scheduled for later.
     public async Task<string> StartAsync(CreateInstanceRequest request, CancellationToken cancellationToken)
     {
-        var id = await CreateAsync(request, parent: null, cancellationToken);
+        var run = await CreateAsync(request, parent: null, cancellationToken);
         if (request.ScheduledStartTimestamp is null)
         {
-            await WaitAsync(id, status => status != OrchestrationStatus.Pending, withPayloads: false, cancellationToken);
+            await WaitForRunAsync(run, status => status != OrchestrationStatus.Pending, cancellationToken);
         }
 
-        return id;
+        return run.Instance.Id;
     }
 
-    private async Task<string> CreateAsync(CreateInstanceRequest request, ParentInstanceInfo? parent, CancellationToken cancellationToken)
+    private async Task<Run> CreateAsync(CreateInstanceRequest request, ParentInstanceInfo? parent, CancellationToken cancellationToken)
     {
         var id = string.IsNullOrEmpty(request.InstanceId) ? Guid.NewGuid().ToString("N") : request.InstanceId;
         var instance = GetOrAdd(id);
@@ -103,7 +103,7 @@ public sealed class WorkflowEngine : IDisposable
                 TryDispatchTurn(instance);
             }
 
-            return id;
+            return new Run(instance, instance.ExecutionId);
         }
         finally
         {
@@ -175,27 +175,60 @@ public sealed class WorkflowEngine : IDisposable
     public Task RaiseEventAsync(string id, string name, string? input, CancellationToken cancellationToken) =>
         DeliverAsync(id, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), cancellationToken);
 
+    /// Waits until the run's status satisfies <paramref name="reached"/>, or the run is over for good: purged (a
+    /// retention of "0s" purges right at completion) or replaced by a new run of the same id. Unlike
+    /// <see cref="WaitAsync"/> it never waits for the id to come back.
+    private static async Task WaitForRunAsync(Run? run, Func<OrchestrationStatus, bool> reached, CancellationToken cancellationToken)
+    {
+        if (run is null)
+        {
+            return;
+        }
+
+        var (instance, executionId) = run;
+        while (true)
+        {
+            Task changed;
+            await instance.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (instance.ExecutionId != executionId || reached(instance.Status))
+                {
+                    return;
+                }
+
+                changed = instance.Changed.Task;
+            }
+            finally
+            {
+                instance.Gate.Release();
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
     /// TerminateInstance: an ExecutionTerminated event, to which the SDK answers with CompleteWorkflow(Terminated);
     /// answers once the instance is finished (durabletask-go executor.go TerminateInstance); a finished one is a no-op.
     public async Task TerminateAsync(string id, string? output, bool recursive, CancellationToken cancellationToken)
     {
-        await DeliverAsync(id, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive }), cancellationToken);
-        await WaitAsync(id, WorkflowInstance.IsTerminalStatus, withPayloads: false, cancellationToken);
+        var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive }), cancellationToken);
+        await WaitForRunAsync(run, WorkflowInstance.IsTerminalStatus, cancellationToken);
     }
 
     /// SuspendInstance: an ExecutionSuspended event; SUSPENDED once a turn has taken it into history. Turns go on
     /// (the SDK holds events back while suspended and answers with no actions), as in durabletask-go.
     public async Task SuspendAsync(string id, string? reason, CancellationToken cancellationToken)
     {
-        await DeliverAsync(id, null, Events.New(e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason }), cancellationToken);
-        await WaitAsync(id, status => status == OrchestrationStatus.Suspended || WorkflowInstance.IsTerminalStatus(status), withPayloads: false, cancellationToken);
+        var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason }), cancellationToken);
+        await WaitForRunAsync(run, status => status == OrchestrationStatus.Suspended || WorkflowInstance.IsTerminalStatus(status), cancellationToken);
     }
 
     /// ResumeInstance: an ExecutionResumed event; RUNNING once a turn has taken it.
     public async Task ResumeAsync(string id, string? reason, CancellationToken cancellationToken)
     {
-        await DeliverAsync(id, null, Events.New(e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason }), cancellationToken);
-        await WaitAsync(id, status => status != OrchestrationStatus.Suspended, withPayloads: false, cancellationToken);
+        var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason }), cancellationToken);
+        await WaitForRunAsync(run, status => status != OrchestrationStatus.Suspended, cancellationToken);
     }
 
     /// PurgeInstances of one id: its state leaves the store and memory. Only a finished instance (or any, with
@@ -391,12 +424,13 @@ public sealed class WorkflowEngine : IDisposable
 
     /// Puts an event into a live run's inbox (durably) and dispatches a turn. <paramref name="executionId"/>, when
     /// given, must be the current run's. Events for a finished run, and completions already recorded, are dropped.
-    private async Task DeliverAsync(string id, string? executionId, HistoryEvent e, CancellationToken cancellationToken, bool mustExist = true)
+    /// Returns the run it went to (also when dropped there), or null for an unknown instance.
+    private async Task<Run?> DeliverAsync(string id, string? executionId, HistoryEvent e, CancellationToken cancellationToken, bool mustExist = true)
     {
         if (Find(id) is not { } instance)
         {
             ThrowIfMustExist(id, mustExist);
-            return;
+            return null;
         }
 
         await instance.Gate.WaitAsync(cancellationToken);
@@ -405,19 +439,21 @@ public sealed class WorkflowEngine : IDisposable
             if (instance.ExecutionId.Length == 0)
             {
                 ThrowIfMustExist(id, mustExist);
-                return;
+                return null;
             }
 
+            var run = new Run(instance, instance.ExecutionId);
             if (instance.IsTerminal || (executionId is not null && executionId != instance.ExecutionId)
                 || HistoryEvents.IsResolved(instance.History.Concat(instance.PendingEvents), e))
             {
                 logger.LogDebug("Workflow {InstanceId}: dropping {Event} (finished run, other run or duplicate)", id, e.EventTypeCase);
-                return;
+                return run;
             }
 
             instance.Inbox.Add(e);
             await store.SaveAsync(instance, cancellationToken);
             TryDispatchTurn(instance);
+            return run;
         }
         finally
         {
@@ -515,8 +551,8 @@ public sealed class WorkflowEngine : IDisposable
             // Activities run at least once: a lost one goes out again, same request, new token.
             lost => EnqueueActivity(lost.ActivityRequest));
 
-    private Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt) =>
-        DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), stopping.Token, mustExist: false);
+    private async Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt) =>
+        await DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), stopping.Token, mustExist: false);
 
     private async Task PurgeIfUnchangedAsync(string id, string executionId)
     {
@@ -597,6 +633,9 @@ public sealed class WorkflowEngine : IDisposable
     });
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
+
+    /// One run of an instance: the instance and the execution id the run has.
+    private sealed record Run(WorkflowInstance Instance, string ExecutionId);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
