@@ -8,9 +8,9 @@ namespace DaprOrders.Deployment.Tests;
 /// <summary>Everything the checks read from one checkout, loaded once.</summary>
 public sealed class DeploymentFiles(Repo repo)
 {
-    private readonly Lazy<RenderedChart> chart = new(() => ChartRenderer.Render(repo.Chart));
-    private readonly Lazy<RenderedChart> devChart = new(() => ChartRenderer.Render(repo.Chart, repo.DevValues));
-    private readonly Lazy<RenderedChart> productionChart = new(() => ChartRenderer.Render(repo.Chart, repo.ProductionValues));
+    private readonly Lazy<RenderedChart> _chart = new(() => ChartRenderer.Render(repo.Chart));
+    private readonly Lazy<RenderedChart> _devChart = new(() => ChartRenderer.Render(repo.Chart, repo.DevValues));
+    private readonly Lazy<RenderedChart> _productionChart = new(() => ChartRenderer.Render(repo.Chart, repo.ProductionValues));
 
     public Repo Repo => repo;
 
@@ -18,12 +18,12 @@ public sealed class DeploymentFiles(Repo repo)
 
     public DaprResources Kubernetes { get; } = DaprResources.FromFolder(repo.KubernetesComponents);
 
-    public RenderedChart Chart => chart.Value;
+    public RenderedChart Chart => _chart.Value;
 
-    public RenderedChart DevChart => devChart.Value;
+    public RenderedChart DevChart => _devChart.Value;
 
     /// <summary>charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS.</summary>
-    public RenderedChart ProductionChart => productionChart.Value;
+    public RenderedChart ProductionChart => _productionChart.Value;
 
     /// <summary>Every place whose objects are deployed: the chart with each values file, and both components folders.</summary>
     public static IReadOnlyList<string> Places { get; } =

@@ -11,23 +11,23 @@ public sealed class MutationTests : IDisposable
     private static readonly string[] CopiedFolders = ["components", "charts", "tilt", "services", "docs"];
     private static readonly string[] CopiedFiles = ["dapr.yaml", "Tiltfile", ".dockerignore", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig"];
 
-    private readonly string root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("deployment-tests-").FullName;
 
     public MutationTests()
     {
         foreach (var folder in CopiedFolders)
         {
             // From services/ the checks read sources and project files only.
-            CopyFolder(Repo.Current.Path(folder), Path.Combine(root, folder), folder == "services" ? IsSourceOrBuildFile : _ => true);
+            CopyFolder(Repo.Current.Path(folder), Path.Combine(_root, folder), folder == "services" ? IsSourceOrBuildFile : _ => true);
         }
 
         foreach (var file in CopiedFiles)
         {
-            File.Copy(Repo.Current.Path(file), Path.Combine(root, file));
+            File.Copy(Repo.Current.Path(file), Path.Combine(_root, file));
         }
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     public static TheoryData<string, string, string, string> Mutations { get; } = new()
     {
@@ -100,7 +100,7 @@ public sealed class MutationTests : IDisposable
     [Fact]
     public void An_unchanged_copy_has_no_problems()
     {
-        var problems = new DeploymentFiles(new Repo(root)).AllProblems().ToList();
+        var problems = new DeploymentFiles(new Repo(_root)).AllProblems().ToList();
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
@@ -108,12 +108,12 @@ public sealed class MutationTests : IDisposable
     [MemberData(nameof(Mutations))]
     public void A_drifted_name_or_missing_field_is_reported(string file, string original, string replacement, string expected)
     {
-        var path = Path.Combine(root, file);
+        var path = Path.Combine(_root, file);
         var text = File.ReadAllText(path);
         Assert.Contains(original, text, StringComparison.Ordinal);
         File.WriteAllText(path, text.Replace(original, replacement, StringComparison.Ordinal));
 
-        var problems = ProblemsOf(new DeploymentFiles(new Repo(root)));
+        var problems = ProblemsOf(new DeploymentFiles(new Repo(_root)));
 
         Assert.True(problems.Any(p => p.Contains(expected, StringComparison.Ordinal)),
             $"expected a problem containing \"{expected}\", got:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");

@@ -7,17 +7,19 @@ namespace DaprOrders.EndToEnd.Tests;
 /// <summary>The order services plus the email service (app id <see cref="AppIds.Email"/>) on one runtime.</summary>
 public sealed class EmailSystemFixture : IAsyncLifetime
 {
-    private readonly OrderSystemFixture inner = new([.. OrderSystem.OrderServices, AppIds.Email]);
+    private readonly OrderSystemFixture _inner = new([.. OrderSystem.OrderServices, AppIds.Email]);
 
-    public OrderSystem System => inner.System;
+    public OrderSystem System => _inner.System;
 
-    public ValueTask InitializeAsync() => inner.InitializeAsync();
+    public ValueTask InitializeAsync() => _inner.InitializeAsync();
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }
 
+/// <summary>
 /// Confirmation emails and level routing: customers and payments published by the loader, orders through the REST
 /// API, the mails read as the smtp binding's .eml files and the enriched orders read from Kafka.
+/// </summary>
 public sealed class EmailEndToEndTests(EmailSystemFixture fixture) : IClassFixture<EmailSystemFixture>
 {
     private static readonly string[] Levels = ["platinum", "gold", "silver", "bronze"];

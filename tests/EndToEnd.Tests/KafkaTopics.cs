@@ -6,7 +6,9 @@ namespace DaprOrders.EndToEnd.Tests;
 /// <summary>A record of a topic: its Kafka key and the CloudEvent Dapr wrapped the message in.</summary>
 public sealed record TopicRecord(string? Key, JsonNode? CloudEvent)
 {
+    /// <summary>
     /// The published message (the CloudEvent's `data`).
+    /// </summary>
     public JsonNode? Data => CloudEvent?["data"];
 }
 
@@ -19,7 +21,9 @@ public sealed class KafkaTopics(string bootstrapServers)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
     /// Every record on <paramref name="topic"/> published before the call, in offset order per partition.
+    /// </summary>
     public Task<IReadOnlyList<TopicRecord>> ReadAsync(string topic, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<TopicRecord>>(() =>
         {
@@ -56,9 +60,11 @@ public sealed class KafkaTopics(string bootstrapServers)
             return records;
         }, cancellationToken);
 
+    /// <summary>
     /// Returns once consumer group <paramref name="consumerGroup"/> (an app id, Dapr's default consumer group)
     /// has committed everything on <paramref name="topic"/> published before the call, i.e. its app answered it.
     /// Kafka tells nobody when a commit happens, so this polls the committed offsets until a deadline.
+    /// </summary>
     public async Task WaitUntilConsumedAsync(string consumerGroup, string topic, CancellationToken cancellationToken)
     {
         using var consumer = Consumer(consumerGroup);

@@ -26,65 +26,87 @@ namespace DaprOrders.EndToEnd.Tests;
 /// </summary>
 public sealed class OrderSystem : IAsyncDisposable
 {
+    /// <summary>
     /// Generous upper bound for anything a test waits for; normally not reached.
+    /// </summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
     /// The services that validate orders: orders plus its three validators.
+    /// </summary>
     public static readonly IReadOnlyList<string> OrderServices = [AppIds.Orders, AppIds.OrderDetails, AppIds.Fraud, AppIds.Inventory];
 
     private const int OutputLinesKept = 400;
 
-    private readonly ConcurrentQueue<string> output = new();
-    private readonly StreamWriter log;
-    private readonly Lock logGate = new();
-    private readonly string folder;
-    private readonly ILoggerFactory loggers;
-    private readonly List<AppInstance> apps = [];
-    private readonly List<HttpClient> ordersInstances = [];
-    private DaprClient? loader;
-    private bool logClosed;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly StreamWriter _log;
+    private readonly Lock _logGate = new();
+    private readonly string _folder;
+    private readonly ILoggerFactory _loggers;
+    private readonly List<AppInstance> _apps = [];
+    private readonly List<HttpClient> _ordersInstances = [];
+    private DaprClient? _loader;
+    private bool _logClosed;
 
     private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile)
     {
-        this.folder = folder;
-        this.loggers = loggers;
+        _folder = folder;
+        _loggers = loggers;
         Runtime = runtime;
         LogFile = logFile;
-        log = new StreamWriter(logFile) { AutoFlush = true };
+        _log = new StreamWriter(logFile) { AutoFlush = true };
     }
 
     public LocalDaprRuntime Runtime { get; }
 
+    /// <summary>
     /// The running app instances (not the loader).
-    public IReadOnlyList<AppInstance> Apps => apps;
+    /// </summary>
+    public IReadOnlyList<AppInstance> Apps => _apps;
 
+    /// <summary>
     /// One client per orders instance, in start order, each with a timeout above the longest long poll.
-    public IReadOnlyList<HttpClient> OrdersInstances => ordersInstances;
+    /// </summary>
+    public IReadOnlyList<HttpClient> OrdersInstances => _ordersInstances;
 
+    /// <summary>
     /// The orders REST API of the first orders instance.
-    public HttpClient Orders => ordersInstances.Count > 0
-        ? ordersInstances[0]
+    /// </summary>
+    public HttpClient Orders => _ordersInstances.Count > 0
+        ? _ordersInstances[0]
         : throw new InvalidOperationException("This system runs no orders instance.");
 
+    /// <summary>
     /// Where the smtp binding writes each mail as an .eml file.
+    /// </summary>
     public string MailFolder => Runtime.MailFolder;
 
+    /// <summary>
     /// The runtime's Kafka cluster, for reading topics and consumer group offsets.
+    /// </summary>
     public string BootstrapServers => Runtime.Features.OfType<PubSubFeature>().Single().BootstrapServers
         ?? throw new InvalidOperationException("The components declare no pub/sub.");
 
+    /// <summary>
     /// The last lines the apps wrote, prefixed with their instance: put them in assertion messages.
-    public string RecentOutput => string.Join(Environment.NewLine, output);
+    /// </summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
 
+    /// <summary>
     /// Everything the apps wrote, kept after the run (under the test output folder, `e2e-logs/`) for post-mortems.
+    /// </summary>
     public string LogFile { get; }
 
+    /// <summary>
     /// The DaprClient of the loader's sidecar (app id <see cref="AppIds.Loader"/>), as the loaders CLI has.
-    public DaprClient Loader => loader ?? throw new InvalidOperationException("Not started.");
+    /// </summary>
+    public DaprClient Loader => _loader ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>
     /// Starts the runtime with components/local, the loader's sidecar and <paramref name="appIds"/> (an id given
     /// twice starts two instances). <paramref name="env"/> is added to every app's environment (configuration
     /// such as `Fraud__Limit`). Returns once every app listens and its subscriptions and actors are in place.
+    /// </summary>
     public static async Task<OrderSystem> StartAsync(
         IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
     {
@@ -120,13 +142,15 @@ public sealed class OrderSystem : IAsyncDisposable
     public static Task<OrderSystem> StartAsync(IReadOnlyList<string> appIds, CancellationToken cancellationToken) =>
         StartAsync(appIds, null, cancellationToken);
 
+    /// <summary>
     /// The dll of app <paramref name="appId"/> in its build output (built with this project).
+    /// </summary>
     public static string ServiceDll(string appId) => Metadata($"ServiceDll:{appId}");
 
     private async Task StartAppsAsync(IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string> env, CancellationToken cancellationToken)
     {
-        var loaderSidecar = await Runtime.StartAppAsync(new AppSpec(AppIds.Loader, [], folder), cancellationToken);
-        loader = new DaprClientBuilder()
+        var loaderSidecar = await Runtime.StartAppAsync(new AppSpec(AppIds.Loader, [], _folder), cancellationToken);
+        _loader = new DaprClientBuilder()
             .UseGrpcEndpoint($"http://127.0.0.1:{loaderSidecar.GrpcPort}")
             .UseHttpEndpoint($"http://127.0.0.1:{loaderSidecar.HttpPort}")
             .UseJsonSerializationOptions(ContractsJson.Options)
@@ -149,12 +173,14 @@ public sealed class OrderSystem : IAsyncDisposable
             return instances;
         }));
 
-        apps.AddRange(started.SelectMany(instances => instances));
-        ordersInstances.AddRange(apps.Where(a => a.AppId == AppIds.Orders).Select(HttpFor));
+        _apps.AddRange(started.SelectMany(instances => instances));
+        _ordersInstances.AddRange(_apps.Where(a => a.AppId == AppIds.Orders).Select(HttpFor));
     }
 
+    /// <summary>
     /// The runtime calls an app ready when its port accepts connections; make sure it is this app that answers
     /// (its liveness endpoint) and that it is still running, else fail the start with the app's output.
+    /// </summary>
     private async Task EnsureServingAsync(AppInstance instance, CancellationToken cancellationToken)
     {
         using var http = HttpFor(instance);
@@ -167,26 +193,34 @@ public sealed class OrderSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>
     /// An HTTP client for an app instance's own port, with a timeout above the longest long poll.
+    /// </summary>
     public static HttpClient HttpFor(AppInstance instance) => new()
     {
         BaseAddress = new Uri($"http://127.0.0.1:{instance.AppPort}/"),
         Timeout = Timeout + TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>
     /// Publishes <paramref name="message"/> on <see cref="DaprComponents.PubSub"/> as the loader, keyed by
     /// <paramref name="key"/> (the Kafka record key, so one entity's events stay in order).
+    /// </summary>
     public Task PublishAsync<T>(string topic, string key, T message, CancellationToken cancellationToken) =>
         Loader.PublishEventAsync(DaprComponents.PubSub, topic, message, new Dictionary<string, string>(PublishMetadata.KeyedBy(key)), cancellationToken);
 
+    /// <summary>
     /// Sets a product's stock level (inventory keeps its reservations) and returns once inventory has taken it.
+    /// </summary>
     public async Task SetStockAsync(Product product, int quantity, CancellationToken cancellationToken)
     {
         await PublishAsync(Topics.WarehouseInventory, WireNames.Of(product), new StockLevel(product, quantity), cancellationToken);
         await Kafka.WaitUntilConsumedAsync(AppIds.Inventory, Topics.WarehouseInventory, cancellationToken);
     }
 
+    /// <summary>
     /// The topics and consumer groups of this system's Kafka cluster.
+    /// </summary>
     public KafkaTopics Kafka => new(BootstrapServers);
 
     /// <summary>
@@ -232,39 +266,39 @@ public sealed class OrderSystem : IAsyncDisposable
 
     private void Keep(string line)
     {
-        lock (logGate)
+        lock (_logGate)
         {
-            if (!logClosed)
+            if (!_logClosed)
             {
-                log.WriteLine(line);
+                _log.WriteLine(line);
             }
         }
 
-        output.Enqueue(line);
-        while (output.Count > OutputLinesKept && output.TryDequeue(out _))
+        _output.Enqueue(line);
+        while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
         {
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in ordersInstances)
+        foreach (var client in _ordersInstances)
         {
             client.Dispose();
         }
 
-        loader?.Dispose();
+        _loader?.Dispose();
         await Runtime.DisposeAsync();
-        loggers.Dispose();
-        lock (logGate)
+        _loggers.Dispose();
+        lock (_logGate)
         {
-            logClosed = true;
-            log.Dispose();
+            _logClosed = true;
+            _log.Dispose();
         }
 
         try
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
         catch (IOException)
         {

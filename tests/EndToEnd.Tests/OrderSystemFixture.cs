@@ -8,26 +8,26 @@ namespace DaprOrders.EndToEnd.Tests;
 /// </summary>
 public sealed class OrderSystemFixture : IAsyncLifetime
 {
-    private readonly IReadOnlyList<string> appIds;
-    private OrderSystem? system;
+    private readonly IReadOnlyList<string> _appIds;
+    private OrderSystem? _system;
 
     public OrderSystemFixture()
         : this(OrderSystem.OrderServices)
     {
     }
 
-    internal OrderSystemFixture(IReadOnlyList<string> appIds) => this.appIds = appIds;
+    internal OrderSystemFixture(IReadOnlyList<string> appIds) => _appIds = appIds;
 
-    public OrderSystem System => system ?? throw new InvalidOperationException("Not started.");
+    public OrderSystem System => _system ?? throw new InvalidOperationException("Not started.");
 
     public async ValueTask InitializeAsync() =>
-        system = await OrderSystem.StartAsync(appIds, TestContext.Current.CancellationToken);
+        _system = await OrderSystem.StartAsync(_appIds, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (system is not null)
+        if (_system is not null)
         {
-            await system.DisposeAsync();
+            await _system.DisposeAsync();
         }
     }
 }
@@ -35,13 +35,13 @@ public sealed class OrderSystemFixture : IAsyncLifetime
 /// <summary>The order services with orders scaled out to two instances.</summary>
 public sealed class TwoOrdersInstancesFixture : IAsyncLifetime
 {
-    private readonly OrderSystemFixture inner = new([AppIds.Orders, AppIds.Orders, AppIds.OrderDetails, AppIds.Fraud, AppIds.Inventory]);
+    private readonly OrderSystemFixture _inner = new([AppIds.Orders, AppIds.Orders, AppIds.OrderDetails, AppIds.Fraud, AppIds.Inventory]);
 
-    public OrderSystem System => inner.System;
+    public OrderSystem System => _inner.System;
 
-    public ValueTask InitializeAsync() => inner.InitializeAsync();
+    public ValueTask InitializeAsync() => _inner.InitializeAsync();
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }
 
 /// <summary>

@@ -2,7 +2,9 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.EndToEnd.Tests;
 
+/// <summary>
 /// Orders through the REST API, validated by order-details, fraud and inventory over Kafka.
+/// </summary>
 [Collection(SharedOrderSystem.Name)]
 public sealed class OrderValidationTests(OrderSystemFixture fixture)
 {

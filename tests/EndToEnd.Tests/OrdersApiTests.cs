@@ -8,7 +8,9 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.EndToEnd.Tests;
 
+/// <summary>
 /// The orders REST API's contract at the edges: bad input, re-posts, ids reused, waits that run out.
+/// </summary>
 [Collection(SharedOrderSystem.Name)]
 public sealed class OrdersApiTests(OrderSystemFixture fixture)
 {
@@ -126,7 +128,9 @@ public sealed class OrdersApiTests(OrderSystemFixture fixture)
         Assert.Equal((int)expected, (int?)JsonNode.Parse(body)?["status"]);
     }
 
+    /// <summary>
     /// The events on the orders topic about one order (the orders service keys them by order id).
+    /// </summary>
     private async Task<List<JsonNode>> EventsAboutAsync(string orderId) =>
         [.. (await System.Kafka.ReadAsync(Topics.Orders, Ct)).Where(r => r.Key == orderId).Select(r => r.Data!)];
 

@@ -60,8 +60,8 @@ public sealed class OrdersCrashTests
     /// </summary>
     private sealed class SteadyLoad(HttpClient orders) : IDisposable
     {
-        private readonly CancellationTokenSource stop = new();
-        private readonly SemaphoreSlim acceptance = new(0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly SemaphoreSlim _acceptance = new(0);
 
         public ConcurrentQueue<Order> Accepted { get; } = new();
 
@@ -74,30 +74,30 @@ public sealed class OrdersCrashTests
             timeout.CancelAfter(OrderSystem.Timeout);
             while (Accepted.Count < count)
             {
-                await acceptance.WaitAsync(timeout.Token);
+                await _acceptance.WaitAsync(timeout.Token);
             }
         }
 
         public async Task StopAsync(Task running)
         {
-            await stop.CancelAsync();
+            await _stop.CancelAsync();
             await running;
         }
 
         public void Dispose()
         {
-            stop.Dispose();
-            acceptance.Dispose();
+            _stop.Dispose();
+            _acceptance.Dispose();
         }
 
         private async Task PostUntilStoppedAsync()
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
                 var order = new Order(TestIds.New("crash-order"), TestIds.New("customer"), OrderState.Created, Product.Jumpers, 1, 10m);
                 await PostUntilAcceptedAsync(order);
                 Accepted.Enqueue(order);
-                acceptance.Release();
+                _acceptance.Release();
             }
         }
 

@@ -7,13 +7,17 @@ namespace DaprOrders.EndToEnd.Tests;
 /// <summary>Calls of the orders REST API (services/Orders/README.md) as a client makes them.</summary>
 public static class OrdersHttp
 {
+    /// <summary>
     /// The longest wait the API allows (Orders:MaxWait), so a slow machine is not mistaken for a lost order.
+    /// </summary>
     public const int MaxWaitMs = 60_000;
 
     public static Task<HttpResponseMessage> PostOrderAsync(this HttpClient orders, Order order, CancellationToken cancellationToken) =>
         orders.PostAsJsonAsync(new Uri("v1/orders", UriKind.Relative), order, ContractsJson.Options, cancellationToken);
 
+    /// <summary>
     /// Posts <paramref name="order"/> and asserts it was accepted (201).
+    /// </summary>
     public static async Task CreateOrderAsync(this HttpClient orders, Order order, CancellationToken cancellationToken)
     {
         using var response = await orders.PostOrderAsync(order, cancellationToken);
@@ -21,7 +25,9 @@ public static class OrdersHttp
             $"POST of order {order.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
 
+    /// <summary>
     /// `GET /v1/orders/{id}/validated`: the order once VALIDATED or FAILED; asserts it was decided in time.
+    /// </summary>
     public static async Task<Order> GetDecidedOrderAsync(this HttpClient orders, string id, CancellationToken cancellationToken)
     {
         using var response = await orders.GetAsync(new Uri($"v1/orders/{id}/validated?timeout={MaxWaitMs}", UriKind.Relative), cancellationToken);
@@ -30,7 +36,9 @@ public static class OrdersHttp
         return System.Text.Json.JsonSerializer.Deserialize<Order>(body, ContractsJson.Options)!;
     }
 
+    /// <summary>
     /// The decided states of <paramref name="ids"/>, asked for all at once.
+    /// </summary>
     public static async Task<IReadOnlyList<OrderState>> GetDecidedStatesAsync(
         this HttpClient orders, IEnumerable<string> ids, CancellationToken cancellationToken)
     {

@@ -4,8 +4,10 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.EndToEnd.Tests;
 
+/// <summary>
 /// The orders service as two instances of app id `orders`: they share the consumer groups, actor placement and
 /// state, and each wakes its own waiting GETs from the broadcast pub/sub.
+/// </summary>
 public sealed class ScaleOutTests(TwoOrdersInstancesFixture fixture) : IClassFixture<TwoOrdersInstancesFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

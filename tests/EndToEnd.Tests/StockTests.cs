@@ -2,8 +2,10 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.EndToEnd.Tests;
 
+/// <summary>
 /// Stock decides orders. This class runs its own system, and each test owns a product in it, so no other
 /// test's reservations change what is available.
+/// </summary>
 public sealed class StockTests(OrderSystemFixture fixture) : IClassFixture<OrderSystemFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,9 +1,11 @@
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// Bad arguments: a message naming the problem, exit code 2, no stack trace, and nothing sent.
+/// </summary>
 public sealed class CommandLineTests
 {
-    private readonly LoadersHarness loaders = new();
+    private readonly LoadersHarness _loaders = new();
 
     [Theory]
     [InlineData("Unknown product 'FOO'; use one of JUMPERS, UNDERPANTS, STOCKINGS.", "stock", "add", "--product", "FOO", "--quantity", "1")]
@@ -31,31 +33,31 @@ public sealed class CommandLineTests
     [InlineData("Required command was not provided.", "orders")]
     public async Task Bad_arguments_are_reported_and_nothing_is_sent(string message, params string[] args)
     {
-        var run = await loaders.RunAsync(args);
+        var run = await _loaders.RunAsync(args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
         Assert.Contains("--help'", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
-        Assert.Empty(loaders.Http.Requests);
+        Assert.Empty(_loaders.Http.Requests);
     }
 
     [Fact]
     public async Task A_bad_DAPR_HTTP_PORT_is_reported_as_the_source_of_the_default_url()
     {
-        loaders.Environment["DAPR_HTTP_PORT"] = "not-a-port";
+        _loaders.Environment["DAPR_HTTP_PORT"] = "not-a-port";
 
-        var run = await loaders.RunAsync("stock", "add", "--product", "JUMPERS", "--quantity", "1");
+        var run = await _loaders.RunAsync("stock", "add", "--product", "JUMPERS", "--quantity", "1");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--dapr-url must be an absolute http(s) URL such as http://localhost:3500; its default (from the environment) is 'http://localhost:not-a-port'.", run.Error, StringComparison.Ordinal);
-        Assert.Empty(loaders.Http.Requests);
+        Assert.Empty(_loaders.Http.Requests);
     }
 
     [Fact]
     public async Task Help_lists_the_commands()
     {
-        var run = await loaders.RunAsync("--help");
+        var run = await _loaders.RunAsync("--help");
 
         Assert.Equal(0, run.ExitCode);
         foreach (var command in new[] { "stock", "customers", "orders", "topic" })

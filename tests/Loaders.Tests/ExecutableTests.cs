@@ -3,7 +3,9 @@ using System.Reflection;
 
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// The built `loaders` executable, as a user runs it: Program.cs wires the same command line.
+/// </summary>
 public sealed class ExecutableTests
 {
     private static string LoadersDll => typeof(ExecutableTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LoadersDll").Value!;

@@ -11,8 +11,10 @@ internal sealed record RunResult(int ExitCode, string Out, string Error)
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
+/// <summary>
 /// Runs the loaders command line in-process against a fake HTTP endpoint, a stepping clock and an environment
 /// of the test's own, capturing stdout and stderr.
+/// </summary>
 internal sealed class LoadersHarness
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -25,7 +27,9 @@ internal sealed class LoadersHarness
 
     public Dictionary<string, string> Environment { get; } = [];
 
+    /// <summary>
     /// Real sockets instead of the fake endpoint (for unreachable addresses).
+    /// </summary>
     public bool UseRealHttp { get; set; }
 
     public Task<RunResult> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
@@ -47,7 +51,9 @@ internal sealed class LoadersHarness
         return new RunResult(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>
     /// A loopback port nothing listens on.
+    /// </summary>
     public static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -3,19 +3,21 @@ using System.Threading.Channels;
 
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// `orders post` against a fake orders API and sidecar, on a stepping clock.
+/// </summary>
 public sealed class OrdersPostTests
 {
     private const string Api = "http://orders.test:6001";
-    private readonly LoadersHarness loaders = new();
+    private readonly LoadersHarness _loaders = new();
 
     [Fact]
     public async Task Each_order_is_posted_then_its_payment_is_published_keyed_by_order_id()
     {
-        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--rate", "1000", "--id-prefix", "t-", "--customer", "c-7", "c-8", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "3", "--rate", "1000", "--id-prefix", "t-", "--customer", "c-7", "c-8", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(0, run.ExitCode);
-        var requests = loaders.Http.Requests;
+        var requests = _loaders.Http.Requests;
         Assert.Equal(6, requests.Count);
         var orders = requests.Where(r => r.Uri.Host == "orders.test").ToList();
         Assert.All(orders, o => Assert.Equal("http://orders.test:6001/v1/orders", o.Uri.AbsoluteUri));
@@ -40,21 +42,21 @@ public sealed class OrdersPostTests
     public async Task Orders_go_out_on_an_open_loop_schedule_at_the_given_rate()
     {
         // One order at a time: each is answered before the clock can move on, so its arrival time is its send time.
-        var run = await loaders.RunAsync("orders", "post", "--count", "5", "--rate", "2/s", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "5", "--rate", "2/s", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
             [0, 500, 1000, 1500, 2000],
-            loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
+            _loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
     }
 
     [Fact]
     public async Task Without_a_rate_orders_go_out_at_ten_per_second()
     {
-        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "3", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([0, 100, 200], loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
+        Assert.Equal([0, 100, 200], _loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class OrdersPostTests
         var answer = new SemaphoreSlim(0);
         var inFlight = 0;
         var mostInFlight = 0;
-        loaders.Http.Respond = async request =>
+        _loaders.Http.Respond = async request =>
         {
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref mostInFlight, now);
@@ -74,7 +76,7 @@ public sealed class OrdersPostTests
             return FakeHttp.Default(request);
         };
 
-        var run = loaders.RunAsync("orders", "post", "--count", "6", "--rate", "1000", "--max-in-flight", "2", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+        var run = _loaders.RunAsync("orders", "post", "--count", "6", "--rate", "1000", "--max-in-flight", "2", "--no-payments", "--api-url", Api, "--progress-interval", "0");
         var seen = 0;
         for (var answered = 0; answered < 6; answered++)
         {
@@ -96,7 +98,7 @@ public sealed class OrdersPostTests
     [Fact]
     public async Task Progress_is_written_to_stderr_once_per_interval()
     {
-        var run = await loaders.RunAsync("orders", "post", "--count", "30", "--rate", "10", "--no-payments", "--id-prefix", "p-", "--api-url", Api, "--progress-interval", "1");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "30", "--rate", "10", "--no-payments", "--id-prefix", "p-", "--api-url", Api, "--progress-interval", "1");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(2, run.ErrorLines.Length);
@@ -108,20 +110,20 @@ public sealed class OrdersPostTests
     [Fact]
     public async Task The_summary_gives_counts_rates_latency_and_failures_by_reason()
     {
-        loaders.Http.Respond = request =>
+        _loaders.Http.Respond = request =>
         {
             if (request.Uri.Host != "orders.test")
             {
                 return Task.FromResult(FakeHttp.Default(request));
             }
 
-            loaders.Clock.Advance(TimeSpan.FromMilliseconds(request.Body.Contains("\"id\":\"s-1\"", StringComparison.Ordinal) ? 40 : 20));
+            _loaders.Clock.Advance(TimeSpan.FromMilliseconds(request.Body.Contains("\"id\":\"s-1\"", StringComparison.Ordinal) ? 40 : 20));
             return Task.FromResult(request.Body.Contains("\"id\":\"s-2\"", StringComparison.Ordinal)
                 ? FakeHttp.Json(HttpStatusCode.Conflict, """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.10","title":"Another order with this id exists.","status":409,"detail":"Order 's-2' was accepted earlier with different content; order ids cannot be reused."}""")
                 : FakeHttp.Default(request));
         };
 
-        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--rate", "1", "--max-in-flight", "1", "--id-prefix", "s-", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "3", "--rate", "1", "--max-in-flight", "1", "--id-prefix", "s-", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
@@ -140,27 +142,27 @@ public sealed class OrdersPostTests
     [Fact]
     public async Task When_slow_answers_hold_sending_back_the_summary_shows_the_rate_achieved()
     {
-        loaders.Http.Respond = request =>
+        _loaders.Http.Respond = request =>
         {
-            loaders.Clock.Advance(TimeSpan.FromMilliseconds(500));
+            _loaders.Clock.Advance(TimeSpan.FromMilliseconds(500));
             return Task.FromResult(FakeHttp.Default(request));
         };
 
-        var run = await loaders.RunAsync("orders", "post", "--count", "3", "--rate", "10", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "3", "--rate", "10", "--max-in-flight", "1", "--no-payments", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([0, 500, 1000], loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
+        Assert.Equal([0, 500, 1000], _loaders.Http.Requests.Select(r => r.At.TotalMilliseconds));
         Assert.Equal("orders post: 3 of 3 orders sent at 2.0/s (target 10/s), done after 1.5 s", run.OutLines[0]);
     }
 
     [Fact]
     public async Task Failed_payments_are_counted_apart_from_orders()
     {
-        loaders.Http.Respond = request => Task.FromResult(request.Uri.AbsolutePath.StartsWith("/v1.0/publish/", StringComparison.Ordinal)
+        _loaders.Http.Respond = request => Task.FromResult(request.Uri.AbsolutePath.StartsWith("/v1.0/publish/", StringComparison.Ordinal)
             ? FakeHttp.Json(HttpStatusCode.Forbidden, """{"errorCode":"ERR_PUBSUB_FORBIDDEN","message":"topic payments is not allowed for app id orders"}""")
             : FakeHttp.Default(request));
 
-        var run = await loaders.RunAsync("orders", "post", "--count", "4", "--rate", "100", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "4", "--rate", "100", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("orders:   4 accepted, 0 failed, 0 cancelled", run.OutLines);
@@ -171,10 +173,10 @@ public sealed class OrdersPostTests
     [Fact]
     public async Task An_unreachable_api_stops_the_run_with_a_summary_and_no_stack_trace()
     {
-        loaders.UseRealHttp = true;
+        _loaders.UseRealHttp = true;
         var port = LoadersHarness.ClosedPort();
 
-        var run = await loaders.RunAsync("orders", "post", "--count", "20", "--rate", "1000", "--api-url", $"http://127.0.0.1:{port}", "--progress-interval", "0");
+        var run = await _loaders.RunAsync("orders", "post", "--count", "20", "--rate", "1000", "--api-url", $"http://127.0.0.1:{port}", "--progress-interval", "0");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("orders post (stopped early): ", run.OutLines[0], StringComparison.Ordinal);
@@ -187,7 +189,7 @@ public sealed class OrdersPostTests
     public async Task Ctrl_c_ends_the_run_early_and_still_prints_the_summary()
     {
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        loaders.Http.Respond = async request =>
+        _loaders.Http.Respond = async request =>
         {
             if (request.Body.Contains("\"id\":\"x-3\"", StringComparison.Ordinal))
             {
@@ -197,11 +199,11 @@ public sealed class OrdersPostTests
             return FakeHttp.Default(request);
         };
 
-        var run = await loaders.RunAsync(interrupt.Token, "orders", "post", "--count", "100", "--rate", "1", "--max-in-flight", "1", "--no-payments", "--id-prefix", "x-", "--api-url", Api, "--progress-interval", "0");
+        var run = await _loaders.RunAsync(interrupt.Token, "orders", "post", "--count", "100", "--rate", "1", "--max-in-flight", "1", "--no-payments", "--id-prefix", "x-", "--api-url", Api, "--progress-interval", "0");
 
         Assert.Equal(130, run.ExitCode);
         Assert.Equal("orders post (interrupted): 3 of 100 orders sent at 1.0/s (target 1/s), done after 2.0 s", run.OutLines[0]);
-        Assert.Equal(3, loaders.Http.Requests.Count);
+        Assert.Equal(3, _loaders.Http.Requests.Count);
     }
 
     private static void InterlockedMax(ref int target, int value)

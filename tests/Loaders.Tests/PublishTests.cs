@@ -2,18 +2,20 @@ using System.Net;
 
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// stock and customers commands publish through the Dapr HTTP API of the loader's sidecar.
+/// </summary>
 public sealed class PublishTests
 {
-    private readonly LoadersHarness loaders = new();
+    private readonly LoadersHarness _loaders = new();
 
     [Fact]
     public async Task Stock_add_publishes_the_stock_level_keyed_by_product()
     {
-        var run = await loaders.RunAsync("stock", "add", "--product", "jumpers", "--quantity", "10");
+        var run = await _loaders.RunAsync("stock", "add", "--product", "jumpers", "--quantity", "10");
 
         Assert.Equal(0, run.ExitCode);
-        var request = Assert.Single(loaders.Http.Requests);
+        var request = Assert.Single(_loaders.Http.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("http://localhost:3500/v1.0/publish/pubsub/warehouse-inventory?metadata.partitionKey=JUMPERS", request.Uri.AbsoluteUri);
         Assert.Equal("application/json", request.ContentType);
@@ -25,13 +27,13 @@ public sealed class PublishTests
     [Fact]
     public async Task The_sidecar_port_and_api_token_come_from_the_standard_dapr_variables()
     {
-        loaders.Environment["DAPR_HTTP_PORT"] = "3601";
-        loaders.Environment["DAPR_API_TOKEN"] = "s3cret";
+        _loaders.Environment["DAPR_HTTP_PORT"] = "3601";
+        _loaders.Environment["DAPR_API_TOKEN"] = "s3cret";
 
-        var run = await loaders.RunAsync("stock", "add", "--product", "STOCKINGS", "--quantity", "0");
+        var run = await _loaders.RunAsync("stock", "add", "--product", "STOCKINGS", "--quantity", "0");
 
         Assert.Equal(0, run.ExitCode);
-        var request = Assert.Single(loaders.Http.Requests);
+        var request = Assert.Single(_loaders.Http.Requests);
         Assert.Equal("http://localhost:3601/v1.0/publish/pubsub/warehouse-inventory?metadata.partitionKey=STOCKINGS", request.Uri.AbsoluteUri);
         Assert.Equal("s3cret", request.Headers["dapr-api-token"]);
         Assert.Equal("""{"product":"STOCKINGS","quantity":0}""", request.Body);
@@ -40,23 +42,23 @@ public sealed class PublishTests
     [Fact]
     public async Task Dapr_url_option_wins_over_the_environment()
     {
-        loaders.Environment["DAPR_HTTP_PORT"] = "3601";
+        _loaders.Environment["DAPR_HTTP_PORT"] = "3601";
 
-        var run = await loaders.RunAsync("stock", "add", "--product", "UNDERPANTS", "--quantity", "5", "--dapr-url", "http://sidecar.local:3500/");
+        var run = await _loaders.RunAsync("stock", "add", "--product", "UNDERPANTS", "--quantity", "5", "--dapr-url", "http://sidecar.local:3500/");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("http://sidecar.local:3500/v1.0/publish/pubsub/warehouse-inventory?metadata.partitionKey=UNDERPANTS", Assert.Single(loaders.Http.Requests).Uri.AbsoluteUri);
+        Assert.Equal("http://sidecar.local:3500/v1.0/publish/pubsub/warehouse-inventory?metadata.partitionKey=UNDERPANTS", Assert.Single(_loaders.Http.Requests).Uri.AbsoluteUri);
     }
 
     [Fact]
     public async Task Customers_add_publishes_the_customer_keyed_by_id()
     {
-        var run = await loaders.RunAsync(
+        var run = await _loaders.RunAsync(
             "customers", "add", "--id", "c 42", "--first", "Ada", "--last", "Lovelace", "--email", "ada@example.com",
             "--address", "1 Mill Lane, Leeds", "--level", "Gold");
 
         Assert.Equal(0, run.ExitCode);
-        var request = Assert.Single(loaders.Http.Requests);
+        var request = Assert.Single(_loaders.Http.Requests);
         Assert.Equal("/v1.0/publish/pubsub/customers?metadata.partitionKey=c%2042", request.PathAndQuery);
         Assert.Equal(
             """{"id":"c 42","firstName":"Ada","lastName":"Lovelace","email":"ada@example.com","address":"1 Mill Lane, Leeds","level":"gold"}""",
@@ -67,10 +69,10 @@ public sealed class PublishTests
     [Fact]
     public async Task Customers_generate_publishes_numbered_customers_whose_levels_take_turns()
     {
-        var run = await loaders.RunAsync("customers", "generate", "--count", "5", "--id-prefix", "k-");
+        var run = await _loaders.RunAsync("customers", "generate", "--count", "5", "--id-prefix", "k-");
 
         Assert.Equal(0, run.ExitCode);
-        var requests = loaders.Http.Requests;
+        var requests = _loaders.Http.Requests;
         Assert.Equal(
             ["k-1", "k-2", "k-3", "k-4", "k-5"],
             requests.Select(r => Uri.UnescapeDataString(r.Uri.Query["?metadata.partitionKey=".Length..])));
@@ -87,11 +89,11 @@ public sealed class PublishTests
     [Fact]
     public async Task Customers_generate_counts_refusals_by_reason_and_exits_with_1()
     {
-        loaders.Http.Respond = request => Task.FromResult(request.Body.Contains("\"id\":\"c-2\"", StringComparison.Ordinal)
+        _loaders.Http.Respond = request => Task.FromResult(request.Body.Contains("\"id\":\"c-2\"", StringComparison.Ordinal)
             ? FakeHttp.Json(HttpStatusCode.InternalServerError, """{"errorCode":"ERR_PUBSUB_PUBLISH_MESSAGE","message":"broker down"}""")
             : FakeHttp.Default(request));
 
-        var run = await loaders.RunAsync("customers", "generate", "--count", "3");
+        var run = await _loaders.RunAsync("customers", "generate", "--count", "3");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("customers: 2 of 3 published", run.OutLines[0], StringComparison.Ordinal);
@@ -101,10 +103,10 @@ public sealed class PublishTests
     [Fact]
     public async Task A_refused_publish_is_explained_without_a_stack_trace()
     {
-        loaders.Http.Respond = _ => Task.FromResult(FakeHttp.Json(
+        _loaders.Http.Respond = _ => Task.FromResult(FakeHttp.Json(
             HttpStatusCode.Forbidden, """{"errorCode":"ERR_PUBSUB_FORBIDDEN","message":"topic warehouse-inventory is not allowed for app id orders"}"""));
 
-        var run = await loaders.RunAsync("stock", "add", "--product", "JUMPERS", "--quantity", "3");
+        var run = await _loaders.RunAsync("stock", "add", "--product", "JUMPERS", "--quantity", "3");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
@@ -116,10 +118,10 @@ public sealed class PublishTests
     [Fact]
     public async Task An_unreachable_sidecar_is_named_without_a_stack_trace()
     {
-        loaders.UseRealHttp = true;
+        _loaders.UseRealHttp = true;
         var port = LoadersHarness.ClosedPort();
 
-        var run = await loaders.RunAsync("customers", "add", "--id", "c-1", "--first", "A", "--last", "B", "--email", "a@b", "--level", "silver", "--dapr-url", $"http://127.0.0.1:{port}");
+        var run = await _loaders.RunAsync("customers", "add", "--id", "c-1", "--first", "A", "--last", "B", "--email", "a@b", "--level", "silver", "--dapr-url", $"http://127.0.0.1:{port}");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"loaders: Cannot reach the Dapr sidecar at http://127.0.0.1:{port}: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);

@@ -1,36 +1,38 @@
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// A clock that moves only when told to or when the code under test waits: a timer due in t moves the clock
 /// forward by t and fires at once. Rate limiting is then tested on exact instants, without sleeping.
+/// </summary>
 internal sealed class SteppingClock : TimeProvider
 {
     private static readonly DateTimeOffset Origin = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private long ticks;
+    private long _ticks;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    public TimeSpan Now => TimeSpan.FromTicks(Interlocked.Read(ref ticks));
+    public TimeSpan Now => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
 
-    public override long GetTimestamp() => Interlocked.Read(ref ticks);
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
     public override DateTimeOffset GetUtcNow() => Origin + Now;
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         new SteppingTimer(this, callback, state, dueTime);
 
     private sealed class SteppingTimer : ITimer
     {
-        private readonly SteppingClock clock;
-        private readonly TimerCallback callback;
-        private readonly object? state;
+        private readonly SteppingClock _clock;
+        private readonly TimerCallback _callback;
+        private readonly object? _state;
 
         public SteppingTimer(SteppingClock clock, TimerCallback callback, object? state, TimeSpan dueTime)
         {
-            this.clock = clock;
-            this.callback = callback;
-            this.state = state;
+            _clock = clock;
+            _callback = callback;
+            _state = state;
             Change(dueTime, Timeout.InfiniteTimeSpan);
         }
 
@@ -41,9 +43,9 @@ internal sealed class SteppingClock : TimeProvider
                 return true;
             }
 
-            clock.Advance(dueTime);
+            _clock.Advance(dueTime);
             // Fired from the thread pool, as a real timer: the caller has returned from CreateTimer by then.
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            ThreadPool.QueueUserWorkItem(_ => _callback(_state));
             return true;
         }
 

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DaprOrders.Loaders.Tests;
 
+/// <summary>
 /// `topic tail` against a real Kafka protocol endpoint: the local runtime's broker, librdkafka's mock cluster.
+/// </summary>
 public sealed class TopicTailTests
 {
-    private readonly LoadersHarness loaders = new();
+    private readonly LoadersHarness _loaders = new();
 
     [Fact]
     public async Task Tail_from_the_beginning_prints_each_record_with_its_cloud_event_data()
@@ -18,7 +20,7 @@ public sealed class TopicTailTests
         await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"1","data":{"id":"o-1","state":"CREATED"}}"""), TestContext.Current.CancellationToken);
         await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"2","data":{"id":"o-1","state":"VALIDATED"}}"""), TestContext.Current.CancellationToken);
 
-        var run = await loaders.RunAsync("topic", "tail", "--topic", topic, "--from-beginning", "--count", "2", "--bootstrap-servers", kafka.BootstrapServers);
+        var run = await _loaders.RunAsync("topic", "tail", "--topic", topic, "--from-beginning", "--count", "2", "--bootstrap-servers", kafka.BootstrapServers);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(2, run.OutLines.Length);
@@ -33,7 +35,7 @@ public sealed class TopicTailTests
     {
         var port = LoadersHarness.ClosedPort();
 
-        var run = await loaders.RunAsync("topic", "tail", "--topic", "orders", "--bootstrap-servers", $"127.0.0.1:{port}", "--connect-timeout", "2");
+        var run = await _loaders.RunAsync("topic", "tail", "--topic", "orders", "--bootstrap-servers", $"127.0.0.1:{port}", "--connect-timeout", "2");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith($"loaders: Cannot reach Kafka at 127.0.0.1:{port}: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);

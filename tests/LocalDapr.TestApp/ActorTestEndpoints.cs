@@ -5,8 +5,10 @@ using DaprOrders.LocalDapr.TestApp.Actors;
 
 namespace DaprOrders.LocalDapr.TestApp;
 
+/// <summary>
 /// Actor types and endpoints for the actors conformance tests. One actor class under three type names:
 /// default options, a short idle timeout, and reentrancy on.
+/// </summary>
 public static class ActorTestEndpoints
 {
     public const string CounterActorType = "CounterActor";
@@ -17,7 +19,9 @@ public static class ActorTestEndpoints
 
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
     /// Registers actor types and runtime options (`options.Actors.RegisterActor{T}()`).
+    /// </summary>
     public static void ConfigureActors(ActorRuntimeOptions options)
     {
         options.UseJsonSerialization = true;
@@ -60,6 +64,8 @@ public static class ActorTestEndpoints
     private static ICounterActor Proxy(string actorType, string actorId) =>
         ActorProxy.Create<ICounterActor>(new ActorId(actorId), actorType, new ActorProxyOptions { UseJsonSerialization = true });
 
+    /// <summary>
     /// What the remoting proxy threw: the SDK's exception type and the actor's own message.
+    /// </summary>
     public sealed record RemotingFailure(string? Exception, string? ActorMessage);
 }

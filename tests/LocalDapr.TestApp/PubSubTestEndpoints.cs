@@ -4,9 +4,11 @@ using Dapr;
 
 namespace DaprOrders.LocalDapr.TestApp;
 
+/// <summary>
 /// Topic handlers for the pub/sub conformance tests, declared with the SDK's `WithTopic` (programmatic
 /// subscriptions through `GET /dapr/subscribe`). Each handler records what it received in a stream named after its
 /// topic; the tests read the streams through `GET /test/recorded/{stream}`.
+/// </summary>
 public static class PubSubTestEndpoints
 {
     public static IEndpointRouteBuilder MapPubSubTestEndpoints(this IEndpointRouteBuilder endpoints)

@@ -1,7 +1,9 @@
 namespace DaprOrders.LocalDapr.TestApp;
 
+/// <summary>
 /// Component and topic names the TestApp subscribes to. One file, compiled into the TestApp and linked into
 /// tests/LocalDapr.Tests, so the tests publish to exactly what the app subscribes to.
+/// </summary>
 public static class PubSubTestTopics
 {
     public const string PubSubName = "pubsub";

@@ -2,28 +2,30 @@ using System.Text.Json.Nodes;
 
 namespace DaprOrders.LocalDapr.TestApp;
 
+/// <summary>
 /// What the app received, in named streams, so a test can wait for it without sleeping:
 /// `GET /test/recorded/{stream}?count=N&amp;timeout=30` answers as soon as the stream holds N entries (200, all entries)
 /// or when the timeout passes (408, the entries so far). Handlers record with <see cref="Record"/>.
+/// </summary>
 public sealed class RecordedEvents
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, List<JsonNode?>> streams = new(StringComparer.Ordinal);
-    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<JsonNode?>> _streams = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Record(string stream, JsonNode? entry)
     {
         TaskCompletionSource wake;
-        lock (gate)
+        lock (_gate)
         {
-            if (!streams.TryGetValue(stream, out var entries))
+            if (!_streams.TryGetValue(stream, out var entries))
             {
-                streams[stream] = entries = [];
+                _streams[stream] = entries = [];
             }
 
             entries.Add(entry);
-            wake = changed;
-            changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wake = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         wake.TrySetResult();
@@ -31,13 +33,15 @@ public sealed class RecordedEvents
 
     public IReadOnlyList<JsonNode?> Snapshot(string stream)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return streams.TryGetValue(stream, out var entries) ? entries.Select(e => e?.DeepClone()).ToList() : [];
+            return _streams.TryGetValue(stream, out var entries) ? entries.Select(e => e?.DeepClone()).ToList() : [];
         }
     }
 
+    /// <summary>
     /// The entries once there are at least <paramref name="count"/>; null when the timeout passes first.
+    /// </summary>
     public async Task<IReadOnlyList<JsonNode?>?> WaitAsync(string stream, int count, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,14 +49,14 @@ public sealed class RecordedEvents
         while (true)
         {
             Task next;
-            lock (gate)
+            lock (_gate)
             {
-                if (streams.TryGetValue(stream, out var entries) && entries.Count >= count)
+                if (_streams.TryGetValue(stream, out var entries) && entries.Count >= count)
                 {
                     return entries.Select(e => e?.DeepClone()).ToList();
                 }
 
-                next = changed.Task;
+                next = _changed.Task;
             }
 
             try
@@ -83,8 +87,10 @@ public static class RecordedEventsEndpoints
         return endpoints;
     }
 
+    /// <summary>
     /// Records every request the sidecar (or a test) makes to the app in the stream "requests":
     /// `{"method","path","daprApiToken"}`, so tests can check what daprd-like calls carried.
+    /// </summary>
     public static IApplicationBuilder UseRequestRecording(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         if (!context.Request.Path.StartsWithSegments("/test", StringComparison.Ordinal))

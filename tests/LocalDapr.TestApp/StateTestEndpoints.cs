@@ -3,7 +3,9 @@ using Dapr.Client;
 
 namespace DaprOrders.LocalDapr.TestApp;
 
+/// <summary>
 /// The app's own use of state and bindings through DaprClient (gRPC), driven by the state/binding conformance tests.
+/// </summary>
 public static class StateTestEndpoints
 {
     public sealed record SavedState(JsonElement? Value, string ETag);

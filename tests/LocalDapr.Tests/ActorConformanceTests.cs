@@ -10,8 +10,10 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// The TestApp (real Dapr.Actors SDK, child process) hosts the actors; the test calls them through the SDK's
 /// ActorProxy (non-remoting, JSON) on a sidecar, and through the app's remoting proxy where noted.
+/// </summary>
 public sealed class ActorConformanceTests
 {
     private const string Counter = "CounterActor";
@@ -316,7 +318,9 @@ public sealed class ActorConformanceTests
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>
     /// The TestApp's parameter records, as the non-remoting proxy serialises them (JSON, web defaults).
+    /// </summary>
     private sealed record ReminderSpec(string Name, string Data, TimeSpan DueTime, TimeSpan Period);
 
     private sealed record TimerSpec(string Name, string Data, TimeSpan DueTime, TimeSpan Period);

@@ -5,8 +5,10 @@ using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Apps run as child processes on the runtime, exactly as `run -f` runs them: the TestApp uses the real SDK,
 /// configured by the standard variables only.
+/// </summary>
 public sealed class AppHostingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,7 +6,9 @@ using MimeKit;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// `bindings.smtp` writes each mail as an .eml file in the runtime's mail folder.
+/// </summary>
 public sealed class BindingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

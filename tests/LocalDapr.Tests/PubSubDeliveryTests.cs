@@ -5,7 +5,9 @@ using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// How the runtime hands messages to the TestApp: order, app answers, retries, dead-letter, routing and scopes.
+/// </summary>
 public sealed class PubSubDeliveryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -10,7 +10,9 @@ using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Publishing through the real DaprClient (gRPC) and the HTTP API, seen by the TestApp and by a plain Kafka client.
+/// </summary>
 public sealed class PubSubPublishTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

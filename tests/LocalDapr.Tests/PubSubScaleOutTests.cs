@@ -5,7 +5,9 @@ using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Consumer groups across app instances, and redelivery after an app crashed mid-message.
+/// </summary>
 public sealed class PubSubScaleOutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

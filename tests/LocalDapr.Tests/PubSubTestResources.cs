@@ -6,11 +6,15 @@ using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Components for the pub/sub tests, and helpers; topic and component names are the TestApp's own
 /// (PubSubTestTopics, linked from tests/LocalDapr.TestApp).
+/// </summary>
 public static class PubSubTestResources
 {
+    /// <summary>
     /// pubsub.kafka reading from the oldest offset, with a short consume-retry back-off to keep tests fast.
+    /// </summary>
     public static (string File, string Yaml) Kafka(string extraMetadata = "", string name = PubSubName) => ($"{name}.yaml", $"""
         apiVersion: dapr.io/v1alpha1
         kind: Component
@@ -29,7 +33,9 @@ public static class PubSubTestResources
         {extraMetadata}
         """);
 
+    /// <summary>
     /// One group per instance starting at the newest offset: every instance sees every later message.
+    /// </summary>
     public static (string File, string Yaml) Broadcasting => ($"{BroadcastPubSub}.yaml", $"""
         apiVersion: dapr.io/v1alpha1
         kind: Component
@@ -47,7 +53,9 @@ public static class PubSubTestResources
               value: newest
         """);
 
+    /// <summary>
     /// Inbound deliveries of `pubsub` retried twice, 20 ms apart, before the dead-letter topic.
+    /// </summary>
     public static (string File, string Yaml) Resiliency => ("resiliency.yaml", """
         apiVersion: dapr.io/v1alpha1
         kind: Resiliency
@@ -67,7 +75,9 @@ public static class PubSubTestResources
                   retry: twice
         """);
 
+    /// <summary>
     /// What an app recorded so far in a stream (no waiting).
+    /// </summary>
     public static async Task<IReadOnlyList<JsonNode?>> SnapshotAsync(TestApp app, string stream)
     {
         using var response = await app.Http.GetAsync(new Uri($"test/recorded/{stream}?count={int.MaxValue}&timeout=0", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -75,8 +85,10 @@ public static class PubSubTestResources
         return await response.Content.ReadFromJsonAsync<List<JsonNode?>>(TestContext.Current.CancellationToken) ?? [];
     }
 
+    /// <summary>
     /// Polls several apps until together they recorded <paramref name="count"/> entries in a stream: nothing else
     /// tells when messages split over instances have all arrived.
+    /// </summary>
     public static async Task<IReadOnlyList<IReadOnlyList<JsonNode?>>> WaitForTotalAsync(IReadOnlyList<TestApp> apps, string stream, int count)
     {
         var deadline = DateTime.UtcNow + TestRuntime.Timeout;

@@ -4,7 +4,7 @@ namespace DaprOrders.LocalDapr.Tests;
 
 public sealed class ResourceLoaderTests : IDisposable
 {
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("localdapr-resources-");
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("localdapr-resources-");
 
     [Fact]
     public void Components_and_other_kinds_load_from_multi_document_files()
@@ -38,7 +38,7 @@ public sealed class ResourceLoaderTests : IDisposable
             """);
         Write("notes.txt", "not yaml: [");
 
-        var resources = ResourceLoader.Load([folder.FullName]);
+        var resources = ResourceLoader.Load([_folder.FullName]);
 
         Assert.Equal(["email", "statestore"], resources.Components.Select(c => c.Name).Order());
         Assert.Equal("true", resources.Components.Single(c => c.Name == "statestore").GetMetadata("actorStateStore"));
@@ -64,7 +64,7 @@ public sealed class ResourceLoaderTests : IDisposable
               version: v1
             """);
 
-        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([folder.FullName]));
+        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([_folder.FullName]));
 
         Assert.EndsWith("queue.yaml", error.File, StringComparison.Ordinal);
         Assert.Equal("spec.type", error.Field);
@@ -82,7 +82,7 @@ public sealed class ResourceLoaderTests : IDisposable
               name: [unclosed
             """);
 
-        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([folder.FullName]));
+        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([_folder.FullName]));
 
         Assert.EndsWith("broken.yaml", error.File, StringComparison.Ordinal);
         Assert.NotNull(error.Line);
@@ -104,7 +104,7 @@ public sealed class ResourceLoaderTests : IDisposable
     {
         Write("component.yaml", yaml);
 
-        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([folder.FullName]));
+        var error = Assert.Throws<ResourceException>(() => ResourceLoader.Load([_folder.FullName]));
 
         Assert.Equal(field, error.Field);
         Assert.Contains("component.yaml", error.Message, StringComparison.Ordinal);
@@ -116,12 +116,12 @@ public sealed class ResourceLoaderTests : IDisposable
         Write("queue.yaml", "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: q\nspec:\n  type: queue.unknown\n  version: v1\n");
 
         var error = await Assert.ThrowsAsync<ResourceException>(() =>
-            Runtime.LocalDaprRuntime.StartAsync(new Runtime.LocalDaprOptions { ResourcesPaths = [folder.FullName] }, TestContext.Current.CancellationToken));
+            Runtime.LocalDaprRuntime.StartAsync(new Runtime.LocalDaprOptions { ResourcesPaths = [_folder.FullName] }, TestContext.Current.CancellationToken));
 
         Assert.Equal("spec.type", error.Field);
     }
 
-    public void Dispose() => folder.Delete(recursive: true);
+    public void Dispose() => _folder.Delete(recursive: true);
 
-    private void Write(string name, string text) => File.WriteAllText(Path.Combine(folder.FullName, name), text);
+    private void Write(string name, string text) => File.WriteAllText(Path.Combine(_folder.FullName, name), text);
 }

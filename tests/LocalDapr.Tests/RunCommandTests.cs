@@ -4,10 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// `localdapr run -f` as a user runs it: the real executable, a run file, apps as child processes.
+/// </summary>
 public sealed partial class RunCommandTests : IDisposable
 {
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("localdapr-run-");
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("localdapr-run-");
 
     [Fact]
     public async Task Two_apps_start_and_stop_cleanly_on_sigterm()
@@ -111,7 +113,7 @@ public sealed partial class RunCommandTests : IDisposable
         using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
-        var marker = Path.Combine(folder.FullName, "started");
+        var marker = Path.Combine(_folder.FullName, "started");
         var runFile = WriteRunFile($"""
             version: 1
             common:
@@ -158,8 +160,8 @@ public sealed partial class RunCommandTests : IDisposable
     [Fact]
     public async Task Unknown_component_type_stops_the_run_naming_file_and_field()
     {
-        Directory.CreateDirectory(Path.Combine(folder.FullName, "components"));
-        File.WriteAllText(Path.Combine(folder.FullName, "components", "lock.yaml"),
+        Directory.CreateDirectory(Path.Combine(_folder.FullName, "components"));
+        File.WriteAllText(Path.Combine(_folder.FullName, "components", "lock.yaml"),
             "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: lock\nspec:\n  type: lock.redis\n  version: v1\n");
         var runFile = WriteRunFile("version: 1\ncommon:\n  resourcesPath: ./components\napps:\n  - appID: a\n    appDirPath: .\n    command: [\"true\"]\n");
         using var localdapr = CommandLine.Start(runFile);
@@ -170,7 +172,7 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Contains(localdapr.Lines, l => l.Contains("lock.yaml:6: spec.type: unknown component type 'lock.redis'", StringComparison.Ordinal));
     }
 
-    public void Dispose() => folder.Delete(recursive: true);
+    public void Dispose() => _folder.Delete(recursive: true);
 
     [GeneratedRegex(@"^localdapr: app \S+ \(pid (\d+)\)")]
     private static partial Regex PidLine();
@@ -190,34 +192,36 @@ public sealed partial class RunCommandTests : IDisposable
 
     private string WriteRunFile(string yaml)
     {
-        var components = Path.Combine(folder.FullName, "components");
+        var components = Path.Combine(_folder.FullName, "components");
         if (!Directory.Exists(components))
         {
             Directory.CreateDirectory(components);
             File.WriteAllText(Path.Combine(components, "state.yaml"), TestRuntime.StateStoreYaml);
         }
 
-        var path = Path.Combine(folder.FullName, "dapr.yaml");
+        var path = Path.Combine(_folder.FullName, "dapr.yaml");
         File.WriteAllText(path, yaml);
         return path;
     }
 
+    /// <summary>
     /// `dotnet localdapr.dll run -f ...` with its output collected line by line.
+    /// </summary>
     private sealed class CommandLine : IDisposable
     {
-        private readonly Process process;
-        private readonly List<string> lines = [];
-        private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> waiters = [];
+        private readonly Process _process;
+        private readonly List<string> _lines = [];
+        private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
-        private CommandLine(Process process) => this.process = process;
+        private CommandLine(Process process) => _process = process;
 
         public IReadOnlyList<string> Lines
         {
             get
             {
-                lock (lines)
+                lock (_lines)
                 {
-                    return [.. lines];
+                    return [.. _lines];
                 }
             }
         }
@@ -236,36 +240,38 @@ public sealed partial class RunCommandTests : IDisposable
             }
 
             var commandLine = new CommandLine(new Process { StartInfo = start });
-            commandLine.process.OutputDataReceived += (_, e) => commandLine.OnLine(e.Data);
-            commandLine.process.ErrorDataReceived += (_, e) => commandLine.OnLine(e.Data);
-            commandLine.process.Start();
-            commandLine.process.BeginOutputReadLine();
-            commandLine.process.BeginErrorReadLine();
+            commandLine._process.OutputDataReceived += (_, e) => commandLine.OnLine(e.Data);
+            commandLine._process.ErrorDataReceived += (_, e) => commandLine.OnLine(e.Data);
+            commandLine._process.Start();
+            commandLine._process.BeginOutputReadLine();
+            commandLine._process.BeginErrorReadLine();
             return commandLine;
         }
 
         public async Task WaitForLineAsync(Func<string, bool> match)
         {
             var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (lines)
+            lock (_lines)
             {
-                if (lines.Exists(l => match(l)))
+                if (_lines.Exists(l => match(l)))
                 {
                     return;
                 }
 
-                waiters.Add((match, seen));
+                _waiters.Add((match, seen));
             }
 
-            var exited = process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
             var first = await Task.WhenAny(seen.Task, exited).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
             Assert.True(first == seen.Task, "localdapr exited early:" + Environment.NewLine + string.Join(Environment.NewLine, Lines));
         }
 
+        /// <summary>
         /// SIGTERM, as a service manager or Ctrl-C would stop it; returns the exit code.
+        /// </summary>
         public async Task<int> TerminateAsync()
         {
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
             }
@@ -275,19 +281,19 @@ public sealed partial class RunCommandTests : IDisposable
 
         public async Task<int> ExitAsync()
         {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
-            process.WaitForExit(); // drains the redirected output
-            return process.ExitCode;
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
+            _process.WaitForExit(); // drains the redirected output
+            return _process.ExitCode;
         }
 
         public void Dispose()
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
 
-            process.Dispose();
+            _process.Dispose();
         }
 
         private void OnLine(string? line)
@@ -297,13 +303,13 @@ public sealed partial class RunCommandTests : IDisposable
                 return;
             }
 
-            lock (lines)
+            lock (_lines)
             {
-                lines.Add(line);
-                foreach (var waiter in waiters.Where(w => w.Match(line)).ToList())
+                _lines.Add(line);
+                foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
                 {
                     waiter.Seen.TrySetResult();
-                    waiters.Remove(waiter);
+                    _waiters.Remove(waiter);
                 }
             }
         }

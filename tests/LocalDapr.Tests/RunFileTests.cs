@@ -5,13 +5,13 @@ namespace DaprOrders.LocalDapr.Tests;
 
 public sealed class RunFileTests : IDisposable
 {
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("localdapr-runfile-");
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("localdapr-runfile-");
 
     [Fact]
     public void Paths_are_relative_to_the_file_and_env_merges_common_with_app()
     {
-        Directory.CreateDirectory(Path.Combine(folder.FullName, "components"));
-        Directory.CreateDirectory(Path.Combine(folder.FullName, "svc", "a"));
+        Directory.CreateDirectory(Path.Combine(_folder.FullName, "components"));
+        Directory.CreateDirectory(Path.Combine(_folder.FullName, "svc", "a"));
         var file = Write("""
             version: 1
             common:
@@ -37,11 +37,11 @@ public sealed class RunFileTests : IDisposable
 
         var run = RunFile.Load(file);
 
-        Assert.Equal([Path.Combine(folder.FullName, "components")], run.ResourcesPaths);
+        Assert.Equal([Path.Combine(_folder.FullName, "components")], run.ResourcesPaths);
         Assert.Equal(2, run.Apps.Count);
         var first = run.Apps[0];
         Assert.Equal("alpha", first.AppId);
-        Assert.Equal(Path.Combine(folder.FullName, "svc", "a"), first.WorkingDirectory);
+        Assert.Equal(Path.Combine(_folder.FullName, "svc", "a"), first.WorkingDirectory);
         Assert.Equal(["dotnet", "run", "--no-build"], first.Command);
         Assert.Equal((7001, 3601, 50101), (first.AppPort, first.HttpPort, first.GrpcPort));
         Assert.Equal("app", first.Env["MODE"]);
@@ -89,11 +89,11 @@ public sealed class RunFileTests : IDisposable
         Assert.Contains("dapr.yaml", error.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose() => folder.Delete(recursive: true);
+    public void Dispose() => _folder.Delete(recursive: true);
 
     private string Write(string yaml)
     {
-        var path = Path.Combine(folder.FullName, "dapr.yaml");
+        var path = Path.Combine(_folder.FullName, "dapr.yaml");
         File.WriteAllText(path, yaml);
         return path;
     }

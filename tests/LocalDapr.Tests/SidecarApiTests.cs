@@ -6,7 +6,9 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Health, metadata, API tokens and path cleaning, as daprd serves them.
+/// </summary>
 public sealed class SidecarApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

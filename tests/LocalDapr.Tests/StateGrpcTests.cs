@@ -4,7 +4,9 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// The state API through the real DaprClient (gRPC), against a sidecar of the runtime.
+/// </summary>
 public sealed class StateGrpcTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,7 +5,9 @@ using System.Text.Json;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// `/v1.0/state/...` as curl and the docs use it.
+/// </summary>
 public sealed class StateHttpTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -3,8 +3,10 @@ using DaprOrders.LocalDapr.State;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// `ttlInSeconds` on a save, as state.in-memory honours it: the key reads as missing once its time is up, and a
 /// first write may then create it again.
+/// </summary>
 public sealed class StateStoreTtlTests
 {
     private readonly SteppedClock _clock = new();

@@ -10,12 +10,16 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// A local runtime for one test: its own resources folder (the YAML files given), mail folder and free ports.
 /// Start apps with <see cref="StartTestAppAsync"/> (the TestApp as a child process, exactly as `run -f` does)
 /// or <see cref="StartSidecarAsync"/> (a sidecar only, to call with a DaprClient from the test).
+/// </summary>
 public sealed class TestRuntime : IAsyncDisposable
 {
+    /// <summary>
     /// Generous upper bound for anything a test waits for; normally not reached.
+    /// </summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public const string StateStoreYaml = """
@@ -48,7 +52,7 @@ public sealed class TestRuntime : IAsyncDisposable
               value: "orders@daprorders.test"
         """;
 
-    private readonly ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> _output = new();
 
     private TestRuntime(string folder, LocalDaprRuntime runtime)
     {
@@ -56,10 +60,14 @@ public sealed class TestRuntime : IAsyncDisposable
         Runtime = runtime;
     }
 
+    /// <summary>
     /// The TestApp's dll in its build output (built with this project through its project reference).
+    /// </summary>
     public static string TestAppDll => Metadata("TestAppDll");
 
+    /// <summary>
     /// `localdapr.dll` in the tool's build output, for tests of the command line.
+    /// </summary>
     public static string LocalDaprDll => Metadata("LocalDaprDll");
 
     public string Folder { get; }
@@ -70,10 +78,14 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public LocalDaprRuntime Runtime { get; }
 
+    /// <summary>
     /// Every line the apps wrote, prefixed with their instance.
-    public IEnumerable<string> Output => output;
+    /// </summary>
+    public IEnumerable<string> Output => _output;
 
+    /// <summary>
     /// Starts a runtime with these resource files (name, YAML text); options may be adjusted.
+    /// </summary>
     public static async Task<TestRuntime> StartAsync(
         IEnumerable<(string File, string Yaml)> resources, Func<LocalDaprOptions, LocalDaprOptions>? configure = null)
     {
@@ -90,7 +102,7 @@ public sealed class TestRuntime : IAsyncDisposable
         {
             ResourcesPaths = [resourcesFolder],
             MailFolder = Path.Combine(folder, "mail"),
-            AppOutput = line => created?.output.Enqueue(line),
+            AppOutput = line => created?._output.Enqueue(line),
             LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             AppReadyTimeout = Timeout,
         };
@@ -102,7 +114,9 @@ public sealed class TestRuntime : IAsyncDisposable
 
     public static Task<TestRuntime> StartAsync(params (string File, string Yaml)[] resources) => StartAsync(resources, null);
 
+    /// <summary>
     /// The TestApp as app <paramref name="appId"/> on a free port, started as `dotnet DaprOrders.LocalDapr.TestApp.dll`.
+    /// </summary>
     public static AppSpec TestAppSpec(string appId) =>
         new(appId, ["dotnet", TestAppDll], Path.GetDirectoryName(TestAppDll)!) { AppPort = FreePort() };
 
@@ -114,14 +128,18 @@ public sealed class TestRuntime : IAsyncDisposable
         return new TestApp(instance);
     }
 
+    /// <summary>
     /// A sidecar with no app process.
+    /// </summary>
     public Task<AppInstance> StartSidecarAsync(string appId, Func<AppSpec, AppSpec>? configure = null)
     {
         var spec = new AppSpec(appId, [], Folder);
         return Runtime.StartAppAsync(configure?.Invoke(spec) ?? spec, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
     /// A DaprClient pointed at a sidecar, as an app configured by DAPR_GRPC_PORT/DAPR_HTTP_PORT would build it.
+    /// </summary>
     public static DaprClient ClientFor(AppInstance instance, string? apiToken = null)
     {
         var builder = new DaprClientBuilder()
@@ -135,11 +153,15 @@ public sealed class TestRuntime : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>
     /// An HTTP client for a sidecar's Dapr HTTP API.
+    /// </summary>
     public static HttpClient SidecarHttp(AppInstance instance) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{instance.HttpPort}/"), Timeout = Timeout };
 
+    /// <summary>
     /// A port nobody listens on right now (the OS picks it).
+    /// </summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -164,14 +186,18 @@ public sealed class TestRuntime : IAsyncDisposable
             ?? throw new InvalidOperationException($"No {key} in the test assembly.");
 }
 
+/// <summary>
 /// A running TestApp: its instance (ports) and an HTTP client to its test endpoints.
+/// </summary>
 public sealed class TestApp(AppInstance instance) : IDisposable
 {
     public AppInstance Instance { get; } = instance;
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{instance.AppPort}/"), Timeout = TestRuntime.Timeout + TimeSpan.FromSeconds(10) };
 
+    /// <summary>
     /// Waits (long poll, no sleep) until the app recorded <paramref name="count"/> entries in <paramref name="stream"/>.
+    /// </summary>
     public async Task<IReadOnlyList<JsonNode?>> WaitForRecordedAsync(string stream, int count = 1)
     {
         var timeout = (int)TestRuntime.Timeout.TotalSeconds;

@@ -5,13 +5,15 @@ using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// The TestApp's real Dapr.Workflow 1.19 worker runs the workflows; the test drives them with the SDK's
 /// DaprWorkflowClient on the app's sidecar, both over the sidecar's TaskHubSidecarService, as with daprd.
+/// </summary>
 public sealed class WorkflowConformanceTests : IDisposable
 {
-    private readonly CancellationTokenSource timeout = WorkflowTesting.Timeout();
+    private readonly CancellationTokenSource _timeout = WorkflowTesting.Timeout();
 
-    private CancellationToken Ct => timeout.Token;
+    private CancellationToken Ct => _timeout.Token;
 
     [Fact]
     public async Task One_activity_workflow_completes_with_the_activity_result()
@@ -154,5 +156,5 @@ public sealed class WorkflowConformanceTests : IDisposable
         Assert.Equal(new CountToInput(10, 10), state.ReadInputAs<CountToInput>());
     }
 
-    public void Dispose() => timeout.Dispose();
+    public void Dispose() => _timeout.Dispose();
 }

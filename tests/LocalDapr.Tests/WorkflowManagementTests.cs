@@ -9,16 +9,18 @@ using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Managing instances through DaprWorkflowClient: terminate, suspend/resume, purge, instance ids, tokens. What daprd
 /// answers comes from durabletask-go `backend/executor.go` (its TaskHubSidecarService) and dapr
 /// `pkg/actors/targets/workflow/orchestrator` (the workflow actor behind it).
+/// </summary>
 public sealed class WorkflowManagementTests : IDisposable
 {
     private static readonly TimeSpan Moment = TimeSpan.FromSeconds(1);
 
-    private readonly CancellationTokenSource timeout = WorkflowTesting.Timeout();
+    private readonly CancellationTokenSource _timeout = WorkflowTesting.Timeout();
 
-    private CancellationToken Ct => timeout.Token;
+    private CancellationToken Ct => _timeout.Token;
 
     [Fact]
     public async Task Terminated_workflow_is_terminated_when_the_call_returns()
@@ -189,5 +191,5 @@ public sealed class WorkflowManagementTests : IDisposable
         Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"Unimplemented took {elapsed.Elapsed}.");
     }
 
-    public void Dispose() => timeout.Dispose();
+    public void Dispose() => _timeout.Dispose();
 }

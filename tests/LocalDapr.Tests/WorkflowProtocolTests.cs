@@ -10,9 +10,11 @@ using static Dapr.DurableTask.Protobuf.TaskHubSidecarService;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// The workflow engine's side of the protocol, driven by a hand-written worker that plays the SDK: what each turn
 /// carries, how actions become history, stale and duplicate completions, re-dispatch when a stream ends, timers,
 /// the state store layout and retention. (WorkflowConformanceTests run the real SDK.)
+/// </summary>
 public sealed class WorkflowProtocolTests
 {
     private const string AppId = "wf-protocol";
@@ -260,22 +262,24 @@ public sealed class WorkflowProtocolTests
         CompletionToken = item.CompletionToken,
     };
 
+    /// <summary>
     /// A `GetWorkItems` stream and the answers a worker gives, as Dapr.Workflow's GrpcProtocolHandler does.
+    /// </summary>
     private sealed class RawWorker : IAsyncDisposable
     {
-        private readonly TaskHubSidecarServiceClient client;
-        private readonly CancellationTokenSource stop = new();
-        private readonly Channel<WorkItem> items = System.Threading.Channels.Channel.CreateUnbounded<WorkItem>();
-        private readonly Dictionary<string, string> turnTokens = [];
-        private readonly ConcurrentDictionary<(string Instance, int Task), string> activityTokens = new();
-        private Task? reading;
+        private readonly TaskHubSidecarServiceClient _client;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Channel<WorkItem> _items = System.Threading.Channels.Channel.CreateUnbounded<WorkItem>();
+        private readonly Dictionary<string, string> _turnTokens = [];
+        private readonly ConcurrentDictionary<(string Instance, int Task), string> _activityTokens = new();
+        private Task? _reading;
 
-        private RawWorker(TaskHubSidecarServiceClient client) => this.client = client;
+        private RawWorker(TaskHubSidecarServiceClient client) => _client = client;
 
         public static RawWorker Open(TaskHubSidecarServiceClient client)
         {
             var worker = new RawWorker(client);
-            worker.reading = worker.ReadAsync();
+            worker._reading = worker.ReadAsync();
             return worker;
         }
 
@@ -283,32 +287,32 @@ public sealed class WorkflowProtocolTests
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             timeout.CancelAfter(TestRuntime.Timeout);
-            var item = await items.Reader.ReadAsync(timeout.Token);
+            var item = await _items.Reader.ReadAsync(timeout.Token);
             if (item.WorkflowRequest is { } request)
             {
-                turnTokens[request.InstanceId] = item.CompletionToken;
+                _turnTokens[request.InstanceId] = item.CompletionToken;
             }
 
             return item;
         }
 
         public Task CompleteTurnAsync(WorkflowRequest request, params WorkflowAction[] actions) =>
-            CompleteTurnAsync(request, turnTokens[request.InstanceId], actions);
+            CompleteTurnAsync(request, _turnTokens[request.InstanceId], actions);
 
         public async Task CompleteTurnAsync(WorkflowRequest request, string token, params WorkflowAction[] actions)
         {
             var response = new WorkflowResponse { InstanceId = request.InstanceId, CompletionToken = token };
             response.Actions.AddRange(actions);
 #pragma warning disable CS0612 // deprecated in the proto, but it is what Dapr.Workflow 1.19 calls
-            await client.CompleteOrchestratorTaskAsync(response, cancellationToken: Ct);
+            await _client.CompleteOrchestratorTaskAsync(response, cancellationToken: Ct);
 #pragma warning restore CS0612
         }
 
         public async Task CompleteActivityAsync(ActivityRequest request, string result)
         {
             // The token the item came with (the latest dispatch of this task).
-            var token = activityTokens[(request.WorkflowInstance.InstanceId, request.TaskId)];
-            await client.CompleteActivityTaskAsync(new ActivityResponse
+            var token = _activityTokens[(request.WorkflowInstance.InstanceId, request.TaskId)];
+            await _client.CompleteActivityTaskAsync(new ActivityResponse
             {
                 InstanceId = request.WorkflowInstance.InstanceId,
                 TaskId = request.TaskId,
@@ -319,30 +323,30 @@ public sealed class WorkflowProtocolTests
 
         public async ValueTask DisposeAsync()
         {
-            if (stop.IsCancellationRequested)
+            if (_stop.IsCancellationRequested)
             {
                 return; // a test may end a worker early ("the app crashed") and dispose it again at the end
             }
 
-            await stop.CancelAsync();
-            if (reading is not null)
+            await _stop.CancelAsync();
+            if (_reading is not null)
             {
-                await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await _reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
         }
 
         private async Task ReadAsync()
         {
-            using var call = client.GetWorkItems(new GetWorkItemsRequest(), cancellationToken: stop.Token);
-            await foreach (var item in call.ResponseStream.ReadAllAsync(stop.Token))
+            using var call = _client.GetWorkItems(new GetWorkItemsRequest(), cancellationToken: _stop.Token);
+            await foreach (var item in call.ResponseStream.ReadAllAsync(_stop.Token))
             {
                 if (item.ActivityRequest is { } activity)
                 {
-                    activityTokens[(activity.WorkflowInstance.InstanceId, activity.TaskId)] = item.CompletionToken;
+                    _activityTokens[(activity.WorkflowInstance.InstanceId, activity.TaskId)] = item.CompletionToken;
                 }
 
-                await items.Writer.WriteAsync(item, stop.Token);
+                await _items.Writer.WriteAsync(item, _stop.Token);
             }
         }
     }

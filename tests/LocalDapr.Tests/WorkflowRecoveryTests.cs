@@ -4,15 +4,17 @@ using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// Workflows across app crashes and app instances. Activities are at least once, workflow state exactly once
 /// (https://docs.dapr.io/contributing/protocol-reference/workflow-protocol/); daprd re-dispatches the work items of
 /// a GetWorkItems stream that ends (durabletask-go executor.go) and spreads workflow and activity actors over the
 /// app's instances (placement).
+/// </summary>
 public sealed class WorkflowRecoveryTests : IDisposable
 {
-    private readonly CancellationTokenSource timeout = WorkflowTesting.Timeout();
+    private readonly CancellationTokenSource _timeout = WorkflowTesting.Timeout();
 
-    private CancellationToken Ct => timeout.Token;
+    private CancellationToken Ct => _timeout.Token;
 
     [Fact]
     public async Task Activity_of_a_killed_app_runs_again_after_restart_and_the_workflow_completes()
@@ -72,8 +74,10 @@ public sealed class WorkflowRecoveryTests : IDisposable
         Assert.All(executions, e => Assert.Equal(ranWhere[e.InstanceId], e.ProcessId));
     }
 
+    /// <summary>
     /// The second app's worker opens its GetWorkItems stream a moment after the app listens, and daprd places workflow
     /// actors only on connected hosts: run small batches until both processes have taken work.
+    /// </summary>
     private async Task WaitUntilBothInstancesTakeWorkAsync(DaprWorkflowClient client, int[] processes)
     {
         var seen = new HashSet<int>();
@@ -87,5 +91,5 @@ public sealed class WorkflowRecoveryTests : IDisposable
         }
     }
 
-    public void Dispose() => timeout.Dispose();
+    public void Dispose() => _timeout.Dispose();
 }

@@ -5,21 +5,25 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprOrders.LocalDapr.Tests;
 
+/// <summary>
 /// A DaprWorkflowClient on one sidecar, built as an app builds it (AddDaprWorkflow over IConfiguration, whose
 /// DAPR_GRPC_ENDPOINT and DAPR_API_TOKEN the SDK reads before the environment's).
+/// </summary>
 public sealed class TestWorkflowClient : IAsyncDisposable
 {
-    private readonly ServiceProvider services;
+    private readonly ServiceProvider _services;
 
     private TestWorkflowClient(ServiceProvider services)
     {
-        this.services = services;
+        _services = services;
         Client = services.GetRequiredService<DaprWorkflowClient>();
     }
 
     public DaprWorkflowClient Client { get; }
 
+    /// <summary>
     /// A client of <paramref name="instance"/>'s sidecar sending <paramref name="apiToken"/> (the instance's own token when null).
+    /// </summary>
     public static TestWorkflowClient For(AppInstance instance, string? apiToken = null)
     {
         var configuration = new ConfigurationBuilder()
@@ -38,5 +42,5 @@ public sealed class TestWorkflowClient : IAsyncDisposable
         return new TestWorkflowClient(services.BuildServiceProvider());
     }
 
-    public async ValueTask DisposeAsync() => await services.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

@@ -1,7 +1,9 @@
 namespace DaprOrders.Loaders;
 
+/// <summary>
 /// What the commands take from the outside world: HTTP, the clock and the environment. Tests replace each one
 /// (a fake HttpMessageHandler, a clock that advances when the code waits, a dictionary of variables).
+/// </summary>
 internal sealed class LoaderContext
 {
     public Func<HttpMessageHandler> CreateHttpHandler { get; init; } = () => new SocketsHttpHandler();
@@ -10,11 +12,15 @@ internal sealed class LoaderContext
 
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>
     /// How long one HTTP call may take before it counts as failed.
+    /// </summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public HttpClient CreateHttpClient() => new(CreateHttpHandler(), disposeHandler: true) { Timeout = HttpTimeout };
 
+    /// <summary>
     /// DAPR_API_TOKEN, sent as the `dapr-api-token` header when the sidecar requires it.
+    /// </summary>
     public string? DaprApiToken => Environment("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null;
 }

@@ -8,8 +8,10 @@ using DaprOrders.Loaders.Tail;
 
 namespace DaprOrders.Loaders;
 
+/// <summary>
 /// The `loaders` command line: stock, customers, orders and topic commands. Program.cs and the tests both go
 /// through <see cref="InvokeAsync"/>.
+/// </summary>
 internal static class LoadersCli
 {
     public static RootCommand Create(LoaderContext context) =>
@@ -21,8 +23,10 @@ internal static class LoadersCli
             TopicCommands.Create(),
         };
 
+    /// <summary>
     /// Parses and runs. Bad arguments print the errors and a pointer to --help (not the whole help) and exit with
     /// <see cref="ExitCodes.Usage"/>, having sent nothing.
+    /// </summary>
     public static async Task<int> InvokeAsync(
         IReadOnlyList<string> args, LoaderContext context, InvocationConfiguration configuration, CancellationToken cancellationToken = default)
     {

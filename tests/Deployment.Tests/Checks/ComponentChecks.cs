@@ -24,6 +24,7 @@ public static partial class ComponentChecks
 
     private static readonly HashSet<string> KafkaAuthTypes = ["none", "password", "mtls", "oidc", "awsiam"];
 
+    /// <summary>Problems of the resources' shape, one line each.</summary>
     /// <param name="resources">The resources to check.</param>
     public static IEnumerable<string> Schema(DaprResources resources)
     {

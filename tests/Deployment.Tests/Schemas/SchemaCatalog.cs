@@ -22,13 +22,13 @@ public sealed class SchemaCatalog
     private static readonly string[] NestedSchemas = ["items", "additionalProperties"];
     private static readonly string[] Combinators = ["allOf", "anyOf", "oneOf"];
 
-    private readonly Dictionary<string, JsonSchema> schemas;
+    private readonly Dictionary<string, JsonSchema> _schemas;
 
-    private SchemaCatalog(Dictionary<string, JsonSchema> schemas) => this.schemas = schemas;
+    private SchemaCatalog(Dictionary<string, JsonSchema> schemas) => _schemas = schemas;
 
     public static SchemaCatalog Vendored { get; } = Load(Repo.Current.Path("tests", "Deployment.Tests", "Schemas"));
 
-    public IEnumerable<string> Kinds => schemas.Keys.Order(StringComparer.Ordinal);
+    public IEnumerable<string> Kinds => _schemas.Keys.Order(StringComparer.Ordinal);
 
     public static SchemaCatalog Load(string folder)
     {
@@ -64,12 +64,12 @@ public sealed class SchemaCatalog
         return new SchemaCatalog(schemas);
     }
 
-    public bool Covers(Manifest manifest) => schemas.ContainsKey(Key(manifest.Body.Text("apiVersion"), manifest.Kind));
+    public bool Covers(Manifest manifest) => _schemas.ContainsKey(Key(manifest.Body.Text("apiVersion"), manifest.Kind));
 
     /// <summary>Problems of one object against the schema of its apiVersion and kind; an unknown kind is one too.</summary>
     public IEnumerable<string> Validate(Manifest manifest)
     {
-        if (!schemas.TryGetValue(Key(manifest.Body.Text("apiVersion"), manifest.Kind), out var schema))
+        if (!_schemas.TryGetValue(Key(manifest.Body.Text("apiVersion"), manifest.Kind), out var schema))
         {
             return [$"{manifest}: no vendored schema for {manifest.Body.Text("apiVersion")} {manifest.Kind}"];
         }

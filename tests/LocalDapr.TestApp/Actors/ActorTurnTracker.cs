@@ -1,22 +1,24 @@
 namespace DaprOrders.LocalDapr.TestApp.Actors;
 
+/// <summary>
 /// What only the app can see about actor turns: turns of one actor that overlapped (turn-based concurrency
 /// broken), which actors are active here, and meetings of actors inside a method at the same time.
+/// </summary>
 public sealed class ActorTurnTracker
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, int> running = new(StringComparer.Ordinal);
-    private readonly HashSet<string> active = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (int Arrived, TaskCompletionSource Complete)> meetings = new(StringComparer.Ordinal);
-    private int overlapping;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _active = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Arrived, TaskCompletionSource Complete)> _meetings = new(StringComparer.Ordinal);
+    private int _overlapping;
 
     public int OverlappingTurns
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return overlapping;
+                return _overlapping;
             }
         }
     }
@@ -25,58 +27,62 @@ public sealed class ActorTurnTracker
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return active.Order(StringComparer.Ordinal).ToList();
+                return _active.Order(StringComparer.Ordinal).ToList();
             }
         }
     }
 
     public void Activated(string actor)
     {
-        lock (gate)
+        lock (_gate)
         {
-            active.Add(actor);
+            _active.Add(actor);
         }
     }
 
     public void Deactivated(string actor)
     {
-        lock (gate)
+        lock (_gate)
         {
-            active.Remove(actor);
+            _active.Remove(actor);
         }
     }
 
+    /// <summary>
     /// Marks a turn of <paramref name="actor"/> as running until disposed.
+    /// </summary>
     public IDisposable Enter(string actor)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var now = running.GetValueOrDefault(actor);
+            var now = _running.GetValueOrDefault(actor);
             if (now > 0)
             {
-                overlapping++;
+                _overlapping++;
             }
 
-            running[actor] = now + 1;
+            _running[actor] = now + 1;
         }
 
         return new Exit(this, actor);
     }
 
+    /// <summary>
     /// True once <paramref name="parties"/> callers are waiting here together; false after the timeout.
+    /// </summary>
     public async Task<bool> MeetAsync(string group, int parties, TimeSpan timeout)
     {
         Task complete;
-        lock (gate)
+        lock (_gate)
         {
-            if (!meetings.TryGetValue(group, out var meeting))
+            if (!_meetings.TryGetValue(group, out var meeting))
             {
                 meeting = (0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             }
 
-            meetings[group] = meeting = (meeting.Arrived + 1, meeting.Complete);
+            _meetings[group] = meeting = (meeting.Arrived + 1, meeting.Complete);
             if (meeting.Arrived >= parties)
             {
                 meeting.Complete.TrySetResult();
@@ -98,9 +104,9 @@ public sealed class ActorTurnTracker
 
     private void Leave(string actor)
     {
-        lock (gate)
+        lock (_gate)
         {
-            running[actor]--;
+            _running[actor]--;
         }
     }
 

@@ -4,9 +4,11 @@ using Dapr.Actors.Runtime;
 
 namespace DaprOrders.LocalDapr.TestApp.Actors;
 
+/// <summary>
 /// Records its activations, reminders and timers in <see cref="RecordedEvents"/> (streams `actor.{id}.activated`,
 /// `...deactivated`, `...timer`, `...reminder.{name}`; no slashes: they stay escaped in a route value) and its turns in <see cref="ActorTurnTracker"/>, so
 /// tests can await and check them.
+/// </summary>
 public sealed class CounterActor(ActorHost host, RecordedEvents recorded, ActorTurnTracker turns, IConfiguration configuration)
     : Actor(host), ICounterActor, IRemindable
 {

@@ -3,8 +3,10 @@ using static DaprOrders.LocalDapr.TestApp.Workflows.WorkflowTestNames;
 
 namespace DaprOrders.LocalDapr.TestApp.Workflows;
 
+/// <summary>
 /// The test workflows, run by the real Dapr.Workflow worker: it connects to the sidecar's gRPC port (DAPR_GRPC_PORT)
 /// and takes work items from the sidecar's TaskHubSidecarService, as with daprd.
+/// </summary>
 public static class WorkflowTestEndpoints
 {
     public static WebApplicationBuilder AddWorkflowTestServices(this WebApplicationBuilder builder)

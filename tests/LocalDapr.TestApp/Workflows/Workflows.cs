@@ -8,7 +8,9 @@ public sealed class OneActivityWorkflow : Workflow<string, string>
     public override Task<string> RunAsync(WorkflowContext context, string input) => context.CallActivityAsync<string>(Echo, input);
 }
 
+/// <summary>
 /// Five activities at once, then their results in order.
+/// </summary>
 public sealed class FanOutWorkflow : Workflow<string, string>
 {
     public override async Task<string> RunAsync(WorkflowContext context, string input)
@@ -18,8 +20,10 @@ public sealed class FanOutWorkflow : Workflow<string, string>
     }
 }
 
+/// <summary>
 /// Waits for the approval only after a gated activity: an approval raised while the gate is shut arrives
 /// before the workflow waits for it.
+/// </summary>
 public sealed class GatedThenEventWorkflow : Workflow<string, string>
 {
     public override async Task<string> RunAsync(WorkflowContext context, string input)
@@ -69,7 +73,9 @@ public sealed class ChildWorkflow : Workflow<string, string>
     public override Task<string> RunAsync(WorkflowContext context, string input) => context.CallActivityAsync<string>(Echo, input);
 }
 
+/// <summary>
 /// One generation per count, each with an activity, so every generation's history must start afresh.
+/// </summary>
 public sealed class CountToWorkflow : Workflow<CountToInput, int>
 {
     public override async Task<int> RunAsync(WorkflowContext context, CountToInput input)
@@ -84,7 +90,9 @@ public sealed class CountToWorkflow : Workflow<CountToInput, int>
     }
 }
 
+/// <summary>
 /// Waits for "go", records that it went on (activity under its input as key), then waits for "finish".
+/// </summary>
 public sealed class TwoEventsWorkflow : Workflow<string, string>
 {
     public override async Task<string> RunAsync(WorkflowContext context, string input)
@@ -96,13 +104,17 @@ public sealed class TwoEventsWorkflow : Workflow<string, string>
     }
 }
 
+/// <summary>
 /// One gated activity; the output is the id of the process that completed it.
+/// </summary>
 public sealed class GatedWorkflow : Workflow<string, int>
 {
     public override Task<int> RunAsync(WorkflowContext context, string input) => context.CallActivityAsync<int>(Gate, input);
 }
 
+/// <summary>
 /// One recording activity; the output is the id of the process that ran it.
+/// </summary>
 public sealed class WhereAmIWorkflow : Workflow<string, int>
 {
     public override Task<int> RunAsync(WorkflowContext context, string input) => context.CallActivityAsync<int>(Record, input);

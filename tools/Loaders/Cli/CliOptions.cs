@@ -6,17 +6,23 @@ using static System.FormattableString;
 
 namespace DaprOrders.Loaders.Cli;
 
+/// <summary>
 /// Options several commands share, each with its validation, so every command reports bad input the same way.
+/// </summary>
 internal static class CliOptions
 {
+    /// <summary>
     /// `--dapr-url`: the loader's sidecar. Default http://localhost:${DAPR_HTTP_PORT:-3500}, as `dapr run` sets it.
+    /// </summary>
     public static Option<Uri> DaprUrl(LoaderContext context) => Url(
         "--dapr-url",
         "HTTP endpoint of the Dapr sidecar with app id 'loader' (local run: the loader entry of dapr.yaml; cluster: " +
         "a port-forward to a loader sidecar). Default: http://localhost:${DAPR_HTTP_PORT:-3500}.",
         () => $"http://localhost:{(context.Environment("DAPR_HTTP_PORT") is { Length: > 0 } port ? port : "3500")}");
 
+    /// <summary>
     /// `--api-url`: the orders service's REST API.
+    /// </summary>
     public static Option<Uri> ApiUrl() => Url(
         "--api-url",
         "Base URL of the orders REST API (local run: the orders app port; cluster: a port-forward to the orders service).",
@@ -35,7 +41,9 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>
     /// Required when it has no default.
+    /// </summary>
     public static Option<int> NotNegative(string name, string description, int? defaultValue = null)
     {
         var option = new Option<int>(name) { Description = description, Required = defaultValue is null };
@@ -57,7 +65,9 @@ internal static class CliOptions
     public static Option<int> ProgressInterval() =>
         NotNegative("--progress-interval", "Seconds between progress lines on stderr (0: none).", defaultValue: 5);
 
+    /// <summary>
     /// `--rate`: per second, written `10` or `10/s`; positive and finite.
+    /// </summary>
     public static Option<double> Rate(double defaultValue) => new("--rate")
     {
         Description = Invariant($"Orders per second, e.g. 10 or 2.5/s (default {defaultValue}/s)."),

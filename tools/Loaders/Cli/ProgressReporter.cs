@@ -1,43 +1,45 @@
 namespace DaprOrders.Loaders.Cli;
 
+/// <summary>
 /// Writes a progress line at most once per interval (measured on the injected clock); zero turns it off.
+/// </summary>
 internal sealed class ProgressReporter
 {
-    private readonly TimeProvider time;
-    private readonly TimeSpan interval;
-    private readonly TextWriter output;
-    private readonly long start;
-    private readonly Lock gate = new();
-    private TimeSpan next;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly TextWriter _output;
+    private readonly long _start;
+    private readonly Lock _gate = new();
+    private TimeSpan _next;
 
     public ProgressReporter(TimeProvider time, TimeSpan interval, TextWriter output)
     {
-        this.time = time;
-        this.interval = interval;
-        this.output = output;
-        start = time.GetTimestamp();
-        next = interval;
+        _time = time;
+        _interval = interval;
+        _output = output;
+        _start = time.GetTimestamp();
+        _next = interval;
     }
 
-    public TimeSpan Elapsed => time.GetElapsedTime(start);
+    public TimeSpan Elapsed => _time.GetElapsedTime(_start);
 
     public void Tick(Func<TimeSpan, string> line)
     {
-        if (interval <= TimeSpan.Zero)
+        if (_interval <= TimeSpan.Zero)
         {
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
             var elapsed = Elapsed;
-            if (elapsed < next)
+            if (elapsed < _next)
             {
                 return;
             }
 
-            output.WriteLine(line(elapsed));
-            next = elapsed + interval;
+            _output.WriteLine(line(elapsed));
+            _next = elapsed + _interval;
         }
     }
 }

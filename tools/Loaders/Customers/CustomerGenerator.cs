@@ -3,8 +3,10 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.Loaders.Customers;
 
+/// <summary>
 /// Made-up customers with predictable ids (`c-1`, `c-2`, ...), so `orders post` can name them without a lookup.
 /// Number n always gives the same customer, and the levels take turns.
+/// </summary>
 internal static class CustomerGenerator
 {
     public const string DefaultIdPrefix = "c-";
@@ -17,7 +19,9 @@ internal static class CustomerGenerator
 
     public static string IdOf(string prefix, int number) => prefix + number.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
     /// The ids `customers generate` creates with its defaults: what `orders post` uses when no --customer is given.
+    /// </summary>
     public static IReadOnlyList<string> DefaultIds { get; } =
         [.. Enumerable.Range(1, DefaultCount).Select(n => IdOf(DefaultIdPrefix, n))];
 

@@ -6,8 +6,10 @@ using static System.FormattableString;
 
 namespace DaprOrders.Loaders.Customers;
 
+/// <summary>
 /// `customers add` and `customers generate`: customer records on the customers topic, keyed by id (the latest
 /// record per id wins), as the original example's customer loaders.
+/// </summary>
 internal static class CustomersCommands
 {
     public static Command Create(LoaderContext context) =>

@@ -7,8 +7,10 @@ using static System.FormattableString;
 
 namespace DaprOrders.Loaders.Http;
 
+/// <summary>
 /// Sends one JSON request and turns every outcome into a <see cref="CallResult"/>, except an endpoint that
 /// cannot be reached at all, which no retry of the same run would fix: that is a <see cref="LoaderException"/>.
+/// </summary>
 internal static class HttpCalls
 {
     public static async Task<CallResult> PostJsonAsync<T>(
@@ -47,8 +49,10 @@ internal static class HttpCalls
         }
     }
 
+    /// <summary>
     /// "409 Conflict: Another order with this id exists." from a problem details body, "403 Forbidden:
     /// ERR_PUBSUB_FORBIDDEN ..." from a Dapr error body, or just the status.
+    /// </summary>
     private static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = Invariant($"{(int)response.StatusCode} {ReasonPhrase(response)}");

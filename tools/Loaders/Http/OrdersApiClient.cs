@@ -2,11 +2,13 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.Loaders.Http;
 
+/// <summary>
 /// The orders service's REST API: `POST {api}/v1/orders` with the order (state CREATED) as body.
+/// </summary>
 internal sealed class OrdersApiClient(HttpClient http, Uri apiUrl)
 {
-    private readonly Uri ordersUrl = new($"{apiUrl.AbsoluteUri.TrimEnd('/')}/v1/orders");
+    private readonly Uri _ordersUrl = new($"{apiUrl.AbsoluteUri.TrimEnd('/')}/v1/orders");
 
     public Task<CallResult> PostAsync(Order order, CancellationToken cancellationToken) =>
-        HttpCalls.PostJsonAsync(http, ordersUrl, order, daprApiToken: null, "the orders API", cancellationToken);
+        HttpCalls.PostJsonAsync(http, _ordersUrl, order, daprApiToken: null, "the orders API", cancellationToken);
 }

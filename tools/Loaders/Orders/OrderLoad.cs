@@ -6,10 +6,12 @@ namespace DaprOrders.Loaders.Orders;
 
 internal sealed record OrderLoadOptions(int Count, double Rate, int MaxInFlight, bool Payments, TimeSpan ProgressInterval);
 
+/// <summary>
 /// Posts orders at a fixed rate (open loop: order i is due at i / rate after the start, however long earlier
 /// ones take), each followed by its payment once the API accepted it. At most MaxInFlight orders are under way;
 /// when that many are waiting, sending pauses and the achieved rate drops (the summary shows it). An endpoint
 /// that cannot be reached stops the run; refusals are counted by reason and the run goes on.
+/// </summary>
 internal sealed class OrderLoad(OrdersApiClient api, DaprPublisher publisher, TimeProvider time, TextWriter progressOutput)
 {
     public async Task<OrderLoadSummary> RunAsync(OrderPlan plan, OrderLoadOptions options, CancellationToken cancellationToken)
@@ -51,7 +53,9 @@ internal sealed class OrderLoad(OrdersApiClient api, DaprPublisher publisher, Ti
         return summary;
     }
 
+    /// <summary>
     /// Never throws: every outcome lands in the summary.
+    /// </summary>
     private async Task SendAsync(OrderPlan plan, Order order, bool payments, OrderLoadSummary summary, SemaphoreSlim slots, CancellationTokenSource stop)
     {
         var paying = false;

@@ -3,70 +3,80 @@ using static System.FormattableString;
 
 namespace DaprOrders.Loaders.Orders;
 
+/// <summary>
 /// Counts of an `orders post` run, updated by concurrent requests, and the summary printed at its end.
+/// </summary>
 internal sealed class OrderLoadSummary(int planned, double targetRate)
 {
-    private readonly List<double> latenciesMs = [];
-    private int sent;
-    private int accepted;
-    private int paid;
-    private int cancelled;
-    private int paymentsCancelled;
-    private int ordersFailed;
-    private int paymentsFailed;
+    private readonly List<double> _latenciesMs = [];
+    private int _sent;
+    private int _accepted;
+    private int _paid;
+    private int _cancelled;
+    private int _paymentsCancelled;
+    private int _ordersFailed;
+    private int _paymentsFailed;
 
-    public int Sent => Volatile.Read(ref sent);
+    public int Sent => Volatile.Read(ref _sent);
 
-    public int Accepted => Volatile.Read(ref accepted);
+    public int Accepted => Volatile.Read(ref _accepted);
 
-    public int Paid => Volatile.Read(ref paid);
+    public int Paid => Volatile.Read(ref _paid);
 
     public FailureTally Failures { get; } = new();
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>
     /// Why the run stopped early: an endpoint that cannot be reached.
+    /// </summary>
     public string? AbortedBecause { get; private set; }
 
     public bool Interrupted { get; set; }
 
-    public int OrdersFailed => Volatile.Read(ref ordersFailed);
+    public int OrdersFailed => Volatile.Read(ref _ordersFailed);
 
-    public int PaymentsFailed => Volatile.Read(ref paymentsFailed);
+    public int PaymentsFailed => Volatile.Read(ref _paymentsFailed);
 
+    /// <summary>
     /// Orders sent whose POST has not been answered (nor given up).
-    public int InFlight => Sent - Accepted - OrdersFailed - Volatile.Read(ref cancelled);
+    /// </summary>
+    public int InFlight => Sent - Accepted - OrdersFailed - Volatile.Read(ref _cancelled);
 
+    /// <summary>
     /// When the first and the latest order went out (the send loop alone sets them).
-    private TimeSpan firstSentAt;
-    private TimeSpan lastSentAt;
+    /// </summary>
+    private TimeSpan _firstSentAt;
+    private TimeSpan _lastSentAt;
 
     public void OrderSent(TimeSpan at)
     {
-        if (Interlocked.Increment(ref sent) == 1)
+        if (Interlocked.Increment(ref _sent) == 1)
         {
-            firstSentAt = at;
+            _firstSentAt = at;
         }
 
-        lastSentAt = at;
+        _lastSentAt = at;
     }
 
+    /// <summary>
     /// The rate orders actually went out at: sends after the first per second between first and last send.
     /// On schedule this is the target; when max-in-flight held sending back, it is lower.
-    private string SendRate => Sent >= 2 && lastSentAt > firstSentAt
-        ? Invariant($"{(Sent - 1) / (lastSentAt - firstSentAt).TotalSeconds:0.0}/s")
+    /// </summary>
+    private string SendRate => Sent >= 2 && _lastSentAt > _firstSentAt
+        ? Invariant($"{(Sent - 1) / (_lastSentAt - _firstSentAt).TotalSeconds:0.0}/s")
         : "-/s";
 
     public void OrderAnswered(bool wasAccepted, string? failure, TimeSpan latency)
     {
-        lock (latenciesMs)
+        lock (_latenciesMs)
         {
-            latenciesMs.Add(latency.TotalMilliseconds);
+            _latenciesMs.Add(latency.TotalMilliseconds);
         }
 
         if (wasAccepted)
         {
-            Interlocked.Increment(ref accepted);
+            Interlocked.Increment(ref _accepted);
         }
         else
         {
@@ -74,10 +84,12 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
         }
     }
 
+    /// <summary>
     /// An order that got no answer at all (its endpoint could not be reached).
+    /// </summary>
     public void OrderFailed(string failure)
     {
-        Interlocked.Increment(ref ordersFailed);
+        Interlocked.Increment(ref _ordersFailed);
         Failures.Add("order", failure);
     }
 
@@ -85,24 +97,28 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
     {
         if (failure is null)
         {
-            Interlocked.Increment(ref paid);
+            Interlocked.Increment(ref _paid);
         }
         else
         {
-            Interlocked.Increment(ref paymentsFailed);
+            Interlocked.Increment(ref _paymentsFailed);
             Failures.Add("payment", failure);
         }
     }
 
+    /// <summary>
     /// A POST that was under way when the run stopped: its outcome is unknown.
-    public void OrderCancelled() => Interlocked.Increment(ref cancelled);
+    /// </summary>
+    public void OrderCancelled() => Interlocked.Increment(ref _cancelled);
 
+    /// <summary>
     /// A payment publish that was under way when the run stopped.
-    public void PaymentCancelled() => Interlocked.Increment(ref paymentsCancelled);
+    /// </summary>
+    public void PaymentCancelled() => Interlocked.Increment(ref _paymentsCancelled);
 
     public void Abort(string reason)
     {
-        lock (latenciesMs)
+        lock (_latenciesMs)
         {
             AbortedBecause ??= reason;
         }
@@ -120,8 +136,8 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
         var seconds = Elapsed.TotalSeconds;
         var state = Interrupted ? " (interrupted)" : AbortedBecause is not null ? " (stopped early)" : "";
         yield return Invariant($"orders post{state}: {Sent} of {planned} orders sent at {SendRate} (target {targetRate:0.###}/s), done after {seconds:0.0} s");
-        yield return Invariant($"  orders:   {Accepted} accepted, {OrdersFailed} failed, {Volatile.Read(ref cancelled)} cancelled");
-        yield return Invariant($"  payments: {Paid} published, {PaymentsFailed} failed, {Volatile.Read(ref paymentsCancelled)} cancelled");
+        yield return Invariant($"  orders:   {Accepted} accepted, {OrdersFailed} failed, {Volatile.Read(ref _cancelled)} cancelled");
+        yield return Invariant($"  payments: {Paid} published, {PaymentsFailed} failed, {Volatile.Read(ref _paymentsCancelled)} cancelled");
         if (Percentiles() is { } p)
         {
             yield return Invariant($"  POST /v1/orders latency: p50 {p.P50:0.0} ms, p95 {p.P95:0.0} ms, p99 {p.P99:0.0} ms, max {p.Max:0.0} ms");
@@ -150,9 +166,9 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
     private (double P50, double P95, double P99, double Max)? Percentiles()
     {
         double[] sorted;
-        lock (latenciesMs)
+        lock (_latenciesMs)
         {
-            sorted = [.. latenciesMs.Order()];
+            sorted = [.. _latenciesMs.Order()];
         }
 
         return sorted.Length == 0 ? null : (Rank(sorted, 0.50), Rank(sorted, 0.95), Rank(sorted, 0.99), sorted[^1]);

@@ -3,8 +3,10 @@ using DaprOrders.Contracts;
 
 namespace DaprOrders.Loaders.Orders;
 
+/// <summary>
 /// What `orders post` sends: order n (1-based) is the prefix followed by n, for the customers and products in turn (or the one
 /// product asked for), with its payment of the order's price. The same plan always gives the same orders.
+/// </summary>
 internal sealed record OrderPlan(string IdPrefix, IReadOnlyList<string> Customers, Product? Product, int Quantity, decimal Price, string Currency)
 {
     private static readonly Product[] Products = Enum.GetValues<Product>();

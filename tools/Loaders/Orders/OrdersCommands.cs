@@ -8,7 +8,9 @@ using static System.FormattableString;
 
 namespace DaprOrders.Loaders.Orders;
 
+/// <summary>
 /// `orders post`: the original example's PostOrdersAndPayments, at a chosen rate, with progress and a summary.
+/// </summary>
 internal static class OrdersCommands
 {
     public static Command Create(LoaderContext context) => new("orders", "Orders through the REST API, and their payments.") { Post(context) };

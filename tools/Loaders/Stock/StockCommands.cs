@@ -5,7 +5,9 @@ using DaprOrders.Loaders.Http;
 
 namespace DaprOrders.Loaders.Stock;
 
+/// <summary>
 /// `stock add`: the original example's AddInventory. The inventory service keeps the latest level per product.
+/// </summary>
 internal static class StockCommands
 {
     public static Command Create(LoaderContext context)

@@ -3,9 +3,11 @@ using System.Text.Json;
 
 namespace DaprOrders.Loaders.Tail;
 
+/// <summary>
 /// One line per Kafka record: `topic/partition@offset key=... source=... data`. Dapr stores each published
 /// event as a CloudEvent; the line shows its `data` (or, with the envelope, the whole event). Records that are no
 /// CloudEvent are shown as text.
+/// </summary>
 internal static class KafkaRecordText
 {
     public static string Format(string topic, int partition, long offset, byte[]? key, byte[]? value, bool envelope)

@@ -4,7 +4,9 @@ using DaprOrders.Loaders.Cli;
 
 namespace DaprOrders.Loaders.Tail;
 
+/// <summary>
 /// `topic tail`: watch what flows through a topic, straight from Kafka.
+/// </summary>
 internal static class TopicCommands
 {
     public static Command Create() => new("topic", "Kafka topics.") { Tail() };

@@ -3,8 +3,10 @@ using DaprOrders.Loaders.Cli;
 
 namespace DaprOrders.Loaders.Tail;
 
+/// <summary>
 /// Reads a topic straight from Kafka, as kcat would: all its partitions assigned to one consumer (no consumer
 /// group rebalance to wait for, nothing committed), from the first or from the next record.
+/// </summary>
 internal sealed class TopicTail(string bootstrapServers, TimeSpan connectTimeout)
 {
     public async Task<int> RunAsync(string topic, bool fromBeginning, int? maxRecords, bool envelope, TextWriter output, CancellationToken cancellationToken)

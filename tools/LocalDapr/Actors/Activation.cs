@@ -1,18 +1,22 @@
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// An actor id of a type; daprd's "actor key" is `type||id`.
+/// </summary>
 public readonly record struct ActorKey(string Type, string Id)
 {
     public override string ToString() => $"{Type}/{Id}";
 }
 
+/// <summary>
 /// One activation of an actor on one host: its turn lock, when it was last used and its timers. Timers die with it.
+/// </summary>
 public sealed class Activation(ActorKey key, ActorHost host, DateTimeOffset now)
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, CancellationTokenSource> timers = new(StringComparer.Ordinal);
-    private long lastUsedTicks = now.UtcTicks;
-    private volatile bool deactivated;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, CancellationTokenSource> _timers = new(StringComparer.Ordinal);
+    private long _lastUsedTicks = now.UtcTicks;
+    private volatile bool _deactivated;
 
     public ActorKey Key { get; } = key;
 
@@ -22,73 +26,77 @@ public sealed class Activation(ActorKey key, ActorHost host, DateTimeOffset now)
 
     public TurnLock Lock { get; } = new();
 
-    public bool IsDeactivated => deactivated;
+    public bool IsDeactivated => _deactivated;
 
-    public DateTimeOffset LastUsed => new(Interlocked.Read(ref lastUsedTicks), TimeSpan.Zero);
+    public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref lastUsedTicks, now.UtcTicks);
+    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
 
+    /// <summary>
     /// Registers a timer under <paramref name="name"/>, replacing (and stopping) one of the same name; the token
     /// ends when the timer is deleted or replaced, or the actor is deactivated.
+    /// </summary>
     public CancellationToken AddTimer(string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (deactivated)
+            if (_deactivated)
             {
                 return new CancellationToken(canceled: true);
             }
 
             var timer = new CancellationTokenSource();
-            if (timers.Remove(name, out var previous))
+            if (_timers.Remove(name, out var previous))
             {
                 previous.Cancel();
             }
 
-            timers[name] = timer;
+            _timers[name] = timer;
             return timer.Token;
         }
     }
 
     public void RemoveTimer(string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (timers.Remove(name, out var timer))
+            if (_timers.Remove(name, out var timer))
             {
                 timer.Cancel();
             }
         }
     }
 
+    /// <summary>
     /// A one-shot timer that fired removes itself, unless it was replaced meanwhile.
+    /// </summary>
     public void RemoveTimer(string name, CancellationToken token)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (timers.TryGetValue(name, out var timer) && timer.Token == token)
+            if (_timers.TryGetValue(name, out var timer) && timer.Token == token)
             {
-                timers.Remove(name);
+                _timers.Remove(name);
             }
         }
     }
 
     public void MarkDeactivated()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (deactivated)
+            if (_deactivated)
             {
                 return;
             }
 
-            deactivated = true;
-            foreach (var timer in timers.Values)
+            _deactivated = true;
+            foreach (var timer in _timers.Values)
             {
                 timer.Cancel();
             }
 
-            timers.Clear();
+            _timers.Clear();
         }
     }
 

@@ -3,16 +3,22 @@ using System.Net.Http.Headers;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// The calls daprd makes to an app hosting actors (pkg/actors/targets/app/transport/http/http.go): methods,
 /// reminders and timers always as `PUT /actors/{type}/{id}/method/...`, deactivation as `DELETE /actors/{type}/{id}`.
+/// </summary>
 public static class ActorAppCalls
 {
+    /// <summary>
     /// Response header an app may set to stop a recurring reminder (the .NET SDK never sets it).
+    /// </summary>
     public const string ReminderCancelHeader = "X-DaprReminderCancel";
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
+    /// <summary>
     /// Sends a method call; the caller owns (and disposes) the response.
+    /// </summary>
     public static Task<HttpResponseMessage> InvokeMethodAsync(ActorHost host, ActorKey key, string method, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Method = HttpMethod.Put;
@@ -20,7 +26,9 @@ public static class ActorAppCalls
         return host.Sidecar.App.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
     /// Fires a reminder; true when the app asked to cancel it. App errors throw <see cref="HttpRequestException"/>.
+    /// </summary>
     public static async Task<bool> RemindAsync(ActorHost host, ActorKey key, string name, byte[] body, CancellationToken cancellationToken)
     {
         using var response = await CallbackAsync(host, key, $"remind/{Uri.EscapeDataString(name)}", body, cancellationToken);
@@ -41,7 +49,9 @@ public static class ActorAppCalls
         await EnsureOkAsync(response, request, cancellationToken);
     }
 
+    /// <summary>
     /// daprd's reading of the app's answer: 404 is "method not found", anything but 200 an error with the body.
+    /// </summary>
     public static async Task EnsureOkAsync(HttpResponseMessage response, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (response.StatusCode == HttpStatusCode.NotFound)

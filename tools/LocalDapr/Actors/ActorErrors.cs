@@ -3,8 +3,10 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// daprd's actor API errors (dapr pkg/api/errors/actor.go, pkg/messages/errorcodes): HTTP status and a JSON body
 /// `{"errorCode","message"}`, which the SDK turns into DaprApiException(message, errorCode).
+/// </summary>
 public sealed record ActorError(int Status, string ErrorCode, string Message)
 {
     public IResult ToResult() => SidecarApi.Error(Status, ErrorCode, Message);
@@ -12,7 +14,9 @@ public sealed record ActorError(int Status, string ErrorCode, string Message)
     public static ActorError Invoke(string detail) =>
         new(StatusCodes.Status500InternalServerError, "ERR_ACTOR_INVOKE_METHOD", $"error invoke actor method: {detail}");
 
+    /// <summary>
     /// The lookup found no host: daprd 1.18 answers after its placement wait with this message.
+    /// </summary>
     public static ActorError NoHost(ActorKey key) =>
         Invoke($"failed to lookup actor: api error: code = FailedPrecondition desc = did not find address for actor '{key}'");
 

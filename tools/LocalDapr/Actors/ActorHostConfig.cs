@@ -4,8 +4,10 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// How the sidecar runs one actor type, from the app's `GET /dapr/config` (daprd pkg/config/app_configuration.go,
 /// pkg/actors/api/config.go). Defaults are daprd's: idle 60 min, drain 2 s, reentrancy off, stack depth 32.
+/// </summary>
 public sealed record ActorTypeOptions(
     TimeSpan IdleTimeout,
     TimeSpan DrainOngoingCallTimeout,
@@ -16,7 +18,9 @@ public sealed record ActorTypeOptions(
     public static ActorTypeOptions Default { get; } = new(TimeSpan.FromMinutes(60), TimeSpan.FromSeconds(2), true, false, 32);
 }
 
+/// <summary>
 /// The actor types an app instance hosts, each with its options.
+/// </summary>
 public sealed record ActorHostConfig(IReadOnlyDictionary<string, ActorTypeOptions> Types)
 {
     public static ActorHostConfig None { get; } = new(new Dictionary<string, ActorTypeOptions>());
@@ -24,8 +28,10 @@ public sealed record ActorHostConfig(IReadOnlyDictionary<string, ActorTypeOption
     // Go's encoding/json matches keys case-insensitively, so the SDK's camelCase and any other casing work.
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
+    /// <summary>
     /// Reads the app's answer. Durations are Go durations (the SDK writes `1h0m0s0ms`); `actorScanInterval` and
     /// `remindersStoragePartitions` are accepted and ignored, as daprd ignores them today.
+    /// </summary>
     public static ActorHostConfig Parse(string json)
     {
         var body = JsonSerializer.Deserialize<ConfigBody>(json, Json) ?? new ConfigBody();

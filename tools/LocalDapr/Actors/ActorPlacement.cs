@@ -5,10 +5,12 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// An app instance that hosts actors: its sidecar and what it declared in `/dapr/config`.
+/// </summary>
 public sealed class ActorHost(Sidecar sidecar, ActorHostConfig config)
 {
-    private volatile bool stopped;
+    private volatile bool _stopped;
 
     public Sidecar Sidecar { get; } = sidecar;
 
@@ -16,36 +18,40 @@ public sealed class ActorHost(Sidecar sidecar, ActorHostConfig config)
 
     public string Name => Sidecar.Instance.InstanceName;
 
+    /// <summary>
     /// The app instance stopped: no new turn may start on it.
-    public bool Stopped => stopped;
+    /// </summary>
+    public bool Stopped => _stopped;
 
     public ActorTypeOptions OptionsFor(string actorType) =>
         Config.Types.TryGetValue(actorType, out var options) ? options : ActorTypeOptions.Default;
 
-    internal void MarkStopped() => stopped = true;
+    internal void MarkStopped() => _stopped = true;
 
     public override string ToString() => Name;
 }
 
+/// <summary>
 /// Runtime-wide placement, the stand-in for daprd's placement service: which live app instances host each actor
 /// type, and which one of them owns a given actor id. The choice is rendezvous hashing (highest score of
 /// hash(type, id, host) wins, as daprd's pkg/actors/hashing/rendezvous), so it is deterministic and, when a host
 /// leaves, only that host's actors move.
+/// </summary>
 public sealed class ActorPlacement
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, List<ActorHost>> hostsByType = new(StringComparer.Ordinal);
-    private TaskCompletionSource changed = NewSignal();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<ActorHost>> _hostsByType = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = NewSignal();
 
     public void Add(ActorHost host)
     {
-        lock (gate)
+        lock (_gate)
         {
             foreach (var type in host.Config.Types.Keys)
             {
-                if (!hostsByType.TryGetValue(type, out var hosts))
+                if (!_hostsByType.TryGetValue(type, out var hosts))
                 {
-                    hostsByType[type] = hosts = [];
+                    _hostsByType[type] = hosts = [];
                 }
 
                 hosts.Add(host);
@@ -57,9 +63,9 @@ public sealed class ActorPlacement
 
     public void Remove(ActorHost host)
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var hosts in hostsByType.Values)
+            foreach (var hosts in _hostsByType.Values)
             {
                 hosts.Remove(host);
             }
@@ -68,26 +74,32 @@ public sealed class ActorPlacement
         }
     }
 
+    /// <summary>
     /// The host that owns the actor now, or null when no live app instance hosts the type.
+    /// </summary>
     public ActorHost? Lookup(string actorType, string actorId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return hostsByType.TryGetValue(actorType, out var hosts) ? Choose(actorType, actorId, hosts) : null;
+            return _hostsByType.TryGetValue(actorType, out var hosts) ? Choose(actorType, actorId, hosts) : null;
         }
     }
 
+    /// <summary>
     /// Does any live instance of <paramref name="appId"/> host the type?
+    /// </summary>
     public bool IsHostedBy(string actorType, string appId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return hostsByType.TryGetValue(actorType, out var hosts) && hosts.Exists(h => h.Sidecar.AppId == appId);
+            return _hostsByType.TryGetValue(actorType, out var hosts) && hosts.Exists(h => h.Sidecar.AppId == appId);
         }
     }
 
+    /// <summary>
     /// Waits until some host owns the actor, as daprd waits for placement tables when a lookup finds nothing;
     /// null after <paramref name="timeout"/> (infinite for reminders, which wait for their app to come back).
+    /// </summary>
     public async Task<ActorHost?> WaitForOwnerAsync(string actorType, string actorId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -99,14 +111,14 @@ public sealed class ActorPlacement
         while (true)
         {
             Task signal;
-            lock (gate)
+            lock (_gate)
             {
-                if (hostsByType.TryGetValue(actorType, out var hosts) && Choose(actorType, actorId, hosts) is { } owner)
+                if (_hostsByType.TryGetValue(actorType, out var hosts) && Choose(actorType, actorId, hosts) is { } owner)
                 {
                     return owner;
                 }
 
-                signal = changed.Task;
+                signal = _changed.Task;
             }
 
             try
@@ -120,7 +132,9 @@ public sealed class ActorPlacement
         }
     }
 
+    /// <summary>
     /// Rendezvous hashing: every host gets a score for the actor, the highest wins.
+    /// </summary>
     public static ActorHost? Choose(string actorType, string actorId, IReadOnlyList<ActorHost> hosts)
     {
         ActorHost? best = null;
@@ -147,8 +161,8 @@ public sealed class ActorPlacement
 
     private void Signal()
     {
-        var previous = changed;
-        changed = NewSignal();
+        var previous = _changed;
+        _changed = NewSignal();
         previous.TrySetResult();
     }
 

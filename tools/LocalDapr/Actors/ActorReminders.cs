@@ -2,39 +2,45 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// A registered reminder and what GET returns about it.
+/// </summary>
 public sealed record Reminder(ActorKey Actor, string Name, ScheduleRequest Request, ReminderSchedule Schedule);
 
+/// <summary>
 /// Reminders, runtime-wide and durable for the runtime's lifetime: they outlive activations and app restarts.
 /// Each fires as a turn of its actor on whichever host placement names at that moment (`PUT
 /// .../method/remind/{name}`); while no instance hosts the type the fire waits until one comes (back).
 /// A failing callback is logged and the schedule goes on; `X-DaprReminderCancel: true` ends it.
+/// </summary>
 public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<(ActorKey Actor, string Name), (Reminder Reminder, CancellationTokenSource Stop)> reminders = [];
-    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(ActorKey Actor, string Name), (Reminder Reminder, CancellationTokenSource Stop)> _reminders = [];
+    private readonly CancellationTokenSource _stopping = new();
 
     public int Count
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return reminders.Count;
+                return _reminders.Count;
             }
         }
     }
 
+    /// <summary>
     /// Registers (or, unless <see cref="ScheduleRequest.Overwrite"/> is false, replaces) a reminder; false when
     /// it exists and may not be replaced. Throws <see cref="FormatException"/> for bad due time, period or TTL.
+    /// </summary>
     public bool TryCreate(ActorKey actor, string name, ScheduleRequest request)
     {
         var schedule = ReminderSchedule.Create(request.DueTime, request.Period, request.Ttl, runtime.Time.GetUtcNow(), "reminder");
         var reminder = new Reminder(actor, name, request, schedule);
-        lock (gate)
+        lock (_gate)
         {
-            if (reminders.TryGetValue((actor, name), out var existing))
+            if (_reminders.TryGetValue((actor, name), out var existing))
             {
                 if (!request.Overwrite)
                 {
@@ -44,8 +50,8 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
                 existing.Stop.Cancel();
             }
 
-            var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-            reminders[(actor, name)] = (reminder, stop);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            _reminders[(actor, name)] = (reminder, stop);
             _ = Task.Run(() => RunAsync(reminder, stop), CancellationToken.None);
             return true;
         }
@@ -53,17 +59,17 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
 
     public Reminder? Get(ActorKey actor, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return reminders.TryGetValue((actor, name), out var entry) ? entry.Reminder : null;
+            return _reminders.TryGetValue((actor, name), out var entry) ? entry.Reminder : null;
         }
     }
 
     public void Delete(ActorKey actor, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (reminders.Remove((actor, name), out var entry))
+            if (_reminders.Remove((actor, name), out var entry))
             {
                 entry.Stop.Cancel();
             }
@@ -72,8 +78,8 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
 
     public void Dispose()
     {
-        stopping.Cancel();
-        stopping.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     private async Task RunAsync(Reminder reminder, CancellationTokenSource stop)
@@ -102,7 +108,9 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
         }
     }
 
+    /// <summary>
     /// One fire; true when the app cancelled the reminder.
+    /// </summary>
     private async Task<bool> FireAsync(Reminder reminder, byte[] body, CancellationToken cancellationToken)
     {
         try
@@ -124,11 +132,11 @@ public sealed class ActorReminders(ActorRuntime runtime, ILogger logger) : IDisp
 
     private void Remove(Reminder reminder, CancellationTokenSource stop)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (reminders.TryGetValue((reminder.Actor, reminder.Name), out var current) && current.Stop == stop)
+            if (_reminders.TryGetValue((reminder.Actor, reminder.Name), out var current) && current.Stop == stop)
             {
-                reminders.Remove((reminder.Actor, reminder.Name));
+                _reminders.Remove((reminder.Actor, reminder.Name));
             }
         }
     }

@@ -1,52 +1,66 @@
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// The actors that are active right now, runtime-wide: at most one activation per actor, on the host placement
 /// chose; every call, reminder and timer runs as a turn under the activation's lock; idle actors, actors of a
 /// stopped host and actors whose placement moved are deactivated (daprd pkg/actors/targets/app, idleprocessor).
+/// </summary>
 public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    /// <summary>
     /// How long an invocation waits for a host of its type to appear before failing, as daprd's placement lookup.
+    /// </summary>
     public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Lock gate = new();
-    private readonly Dictionary<ActorKey, Activation> active = [];
-    private readonly CancellationTokenSource stopping = new();
-    private Task? idleLoop;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ActorKey, Activation> _active = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _idleLoop;
 
     public ActorPlacement Placement => placement;
 
     public TimeProvider Time => time;
 
+    /// <summary>
     /// Ends when the runtime stops.
-    public CancellationToken Stopping => stopping.Token;
+    /// </summary>
+    public CancellationToken Stopping => _stopping.Token;
 
+    /// <summary>
     /// Starts the idle scan. It runs every <paramref name="scanInterval"/>; daprd's own scan is finer-grained, so
     /// an idle actor here is deactivated between its idle timeout and the timeout plus one interval.
-    public void Start(TimeSpan scanInterval) => idleLoop ??= ScanIdleActorsAsync(scanInterval, stopping.Token);
+    /// </summary>
+    public void Start(TimeSpan scanInterval) => _idleLoop ??= ScanIdleActorsAsync(scanInterval, _stopping.Token);
 
+    /// <summary>
     /// Active actors per type on <paramref name="host"/> (for `/v1.0/metadata`).
+    /// </summary>
     public IReadOnlyDictionary<string, int> ActiveCounts(ActorHost host)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return active.Values.Where(a => a.Host == host && !a.IsDeactivated)
+            return _active.Values.Where(a => a.Host == host && !a.IsDeactivated)
                 .GroupBy(a => a.Key.Type, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         }
     }
 
+    /// <summary>
     /// Where the actor is active now, or null.
+    /// </summary>
     public Activation? Find(ActorKey key)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return active.TryGetValue(key, out var activation) && !activation.IsDeactivated ? activation : null;
+            return _active.TryGetValue(key, out var activation) && !activation.IsDeactivated ? activation : null;
         }
     }
 
+    /// <summary>
     /// Runs <paramref name="turn"/> as one turn of the actor, activating it on its placed host first.
     /// Throws <see cref="ActorHostNotFoundException"/> when no host of the type shows up within
     /// <paramref name="hostWait"/>, and <see cref="StackDepthExceededException"/> for too deep reentrancy.
+    /// </summary>
     public async Task<T> RunTurnAsync<T>(
         ActorKey key,
         string? reentrancyId,
@@ -81,7 +95,9 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         }
     }
 
+    /// <summary>
     /// Runs a timer's turn on that very activation; false when the activation is gone (the timer dies with it).
+    /// </summary>
     public async Task<bool> RunTurnOnAsync(Activation activation, Func<CancellationToken, Task> turn, CancellationToken cancellationToken)
     {
         using var held = await activation.Lock.AcquireAsync(null, int.MaxValue, cancellationToken);
@@ -101,8 +117,10 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         }
     }
 
+    /// <summary>
     /// The app instance stopped: nothing new starts there; its actors are deactivated after their ongoing turn
     /// (at most drainOngoingCallTimeout) and re-activate on another host at their next call.
+    /// </summary>
     public async Task HostStoppedAsync(ActorHost host, CancellationToken cancellationToken)
     {
         host.MarkStopped();
@@ -110,8 +128,10 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         await Task.WhenAll(Snapshot(a => a.Host == host).Select(a => DrainAsync(a, "host stopped", cancellationToken)));
     }
 
+    /// <summary>
     /// A host joined: actors of its types whose placement now points to it leave their old host, as daprd's
     /// rebalancing after a placement table change.
+    /// </summary>
     public async Task HostAddedAsync(ActorHost host, CancellationToken cancellationToken)
     {
         placement.Add(host);
@@ -121,22 +141,22 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        if (idleLoop is not null)
+        await _stopping.CancelAsync();
+        if (_idleLoop is not null)
         {
-            await idleLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _idleLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task<Activation> ActivateAsync(ActorKey key, TimeSpan hostWait, CancellationToken cancellationToken)
     {
         // An activation still in the table is used even while it is being deactivated: queuing on its lock keeps
         // a new activation from racing the app's DELETE of the old one.
-        lock (gate)
+        lock (_gate)
         {
-            if (active.TryGetValue(key, out var current) && !current.Host.Stopped)
+            if (_active.TryGetValue(key, out var current) && !current.Host.Stopped)
             {
                 return current;
             }
@@ -146,9 +166,9 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
             ?? await placement.WaitForOwnerAsync(key.Type, key.Id, hostWait, cancellationToken)
             ?? throw new ActorHostNotFoundException(key);
 
-        lock (gate)
+        lock (_gate)
         {
-            if (active.TryGetValue(key, out var current))
+            if (_active.TryGetValue(key, out var current))
             {
                 if (!current.Host.Stopped)
                 {
@@ -159,7 +179,7 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
             }
 
             var activation = new Activation(key, owner, time.GetUtcNow());
-            active[key] = activation;
+            _active[key] = activation;
             logger.LogDebug("Actor {ActorType}/{ActorId} activated on {Host}", key.Type, key.Id, owner.Name);
             return activation;
         }
@@ -167,7 +187,7 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
 
     private async Task DrainAsync(Activation activation, string reason, CancellationToken cancellationToken)
     {
-        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         drain.CancelAfter(activation.Options.DrainOngoingCallTimeout);
         try
         {
@@ -185,15 +205,17 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         }
     }
 
+    /// <summary>
     /// Deactivates an activation whose lock the caller holds: timers stop, the app gets `DELETE /actors/{type}/{id}`
     /// and only then does the actor leave the table, so the next call cannot overtake the DELETE.
+    /// </summary>
     private async Task DeactivateHeldAsync(Activation activation, string reason)
     {
         activation.MarkDeactivated();
         try
         {
             // A stopped app may already be gone; it gets a short, best-effort chance.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(activation.Host.Stopped ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10));
             await ActorAppCalls.DeactivateAsync(activation.Host, activation.Key, timeout.Token);
         }
@@ -209,20 +231,20 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     private void Forget(Activation activation)
     {
         activation.MarkDeactivated();
-        lock (gate)
+        lock (_gate)
         {
-            if (active.TryGetValue(activation.Key, out var current) && current == activation)
+            if (_active.TryGetValue(activation.Key, out var current) && current == activation)
             {
-                active.Remove(activation.Key);
+                _active.Remove(activation.Key);
             }
         }
     }
 
     private List<Activation> Snapshot(Func<Activation, bool> predicate)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return active.Values.Where(predicate).ToList();
+            return _active.Values.Where(predicate).ToList();
         }
     }
 
@@ -262,7 +284,9 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     }
 }
 
+/// <summary>
 /// No live app instance hosts the actor type (daprd: "did not find address for actor").
+/// </summary>
 public sealed class ActorHostNotFoundException(ActorKey key) : Exception($"did not find address for actor '{key}'")
 {
     public ActorKey Key { get; } = key;

@@ -2,11 +2,15 @@ using System.Text.Json;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// Body of `PUT .../reminders/{name}` and `.../timers/{name}` (daprd pkg/actors/api/reminders.go); `data` is kept
 /// as the raw JSON it came as (the .NET SDK sends a base64 JSON string) and handed back the same way.
+/// </summary>
 public sealed record ScheduleRequest(string DueTime, string Period, string? Ttl, string? Data, string? Callback, bool Overwrite)
 {
+    /// <summary>
     /// Go's decoder: keys case-insensitive, unknown keys ignored; throws <see cref="JsonException"/> when malformed.
+    /// </summary>
     public static ScheduleRequest Parse(ReadOnlySpan<byte> json)
     {
         using var document = JsonDocument.Parse(json.ToArray());
@@ -33,10 +37,14 @@ public sealed record ScheduleRequest(string DueTime, string Period, string? Ttl,
         return new ScheduleRequest(dueTime ?? string.Empty, period ?? string.Empty, ttl, data, callback, overwrite);
     }
 
+    /// <summary>
     /// The reminder callback body: `{"dueTime","period","data"}`, strings exactly as registered, data omitted if none.
+    /// </summary>
     public byte[] ReminderCallbackBody() => Write(includeCallback: false);
 
+    /// <summary>
     /// The timer callback body: `{"callback","data","dueTime","period"}`.
+    /// </summary>
     public byte[] TimerCallbackBody() => Write(includeCallback: true);
 
     private byte[] Write(bool includeCallback)

@@ -2,8 +2,10 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// Actor timers: they belong to one activation, fire as turns on it (`PUT .../method/timer/{name}`) and die with
 /// it. A failing callback is logged and the timer keeps its schedule (daprd docs, actors-timers-reminders).
+/// </summary>
 public sealed class ActorTimers(ActorRuntime runtime, ILogger logger)
 {
     public void Start(Activation activation, string name, ScheduleRequest request, ReminderSchedule schedule)

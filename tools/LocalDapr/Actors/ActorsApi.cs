@@ -6,13 +6,17 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// The sidecar's actor routes, as daprd's pkg/api/http/actors.go. The .NET SDK speaks HTTP only for actors, so the
 /// gRPC actor methods are not served.
+/// </summary>
 public static class ActorsApi
 {
     public const string ReentrancyHeader = "Dapr-Reentrancy-Id";
 
+    /// <summary>
     /// Headers that belong to one hop (or to the sidecar) and are not forwarded between caller and app.
+    /// </summary>
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization",
@@ -40,9 +44,11 @@ public static class ActorsApi
             DeleteTimer(context, actors, new ActorKey(actorType, actorId), name));
     }
 
+    /// <summary>
     /// Calls the method on the actor's placed host with the caller's headers and body, and returns the app's
     /// status, headers and body as they are (remoting errors travel in `X-DaprErrorResponseHeader` with a 200).
     /// An app answering anything but 200 becomes daprd's 500 ERR_ACTOR_INVOKE_METHOD.
+    /// </summary>
     private static async Task InvokeAsync(HttpContext context, ActorsFeature actors, ActorKey key, string method)
     {
         var cancellationToken = context.RequestAborted;
@@ -134,7 +140,9 @@ public static class ActorsApi
         return TypedResults.Bytes(value.Data.ToArray(), "application/json");
     }
 
+    /// <summary>
     /// `[{"operation":"upsert","request":{"key","value","metadata":{"ttlInSeconds":"60"}}},{"operation":"delete","request":{"key"}}]`
+    /// </summary>
     private static async Task<IResult> SaveStateAsync(HttpContext context, ActorsFeature actors, ActorKey key)
     {
         var sidecar = SidecarOf(context);
@@ -192,8 +200,10 @@ public static class ActorsApi
         }
     }
 
+    /// <summary>
     /// `{"actorID","actorType","data","dueTime","period","ttl"}`, data as the raw JSON registered
     /// (daprd pkg/api/universal/actors.go GetActorReminder; missing -> 404 ERR_ACTOR_REMINDER_NOT_FOUND).
+    /// </summary>
     private static IResult GetReminder(HttpContext context, ActorsFeature actors, ActorKey key, string name)
     {
         if (!actors.Runtime.Placement.IsHostedBy(key.Type, SidecarOf(context).AppId))
@@ -251,7 +261,9 @@ public static class ActorsApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>
     /// Timers live on the activation, so they can only be created where the actor is active (from its own turn).
+    /// </summary>
     private static async Task<IResult> CreateTimerAsync(HttpContext context, ActorsFeature actors, ActorKey key, string name)
     {
         ScheduleRequest request;
@@ -292,7 +304,9 @@ public static class ActorsApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>
     /// daprd's actor state key: `{appId}||{actorType}||{actorId}||{key}`.
+    /// </summary>
     public static string StateKey(Sidecar sidecar, ActorKey key, string name) => $"{sidecar.AppId}||{key.Type}||{key.Id}||{name}";
 
     public static List<ActorStateOperation> ParseOperations(byte[] body, Func<string, string> stateKey)
@@ -345,7 +359,9 @@ public static class ActorsApi
             : throw new FormatException($"incorrect value for metadata ttlInSeconds: {text}");
     }
 
+    /// <summary>
     /// Go's decoder matches keys case-insensitively.
+    /// </summary>
     private static JsonElement? Property(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object)

@@ -6,24 +6,28 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// Virtual actors for every sidecar of the runtime: discovery through the app's `GET /dapr/config`, runtime-wide
 /// placement, turn-based concurrency, actor state, reminders, timers and idle deactivation.
+/// </summary>
 public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAsyncDisposable
 {
+    /// <summary>
     /// How often idle actors are looked for; an idle actor goes between its idle timeout and this much later.
+    /// </summary>
     public static readonly TimeSpan IdleScanInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, ActorHost> hosts = new(StringComparer.Ordinal);
-    private readonly ILogger logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ActorHost> _hosts = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
 
     public ActorsFeature(IActorStateStore stateStore, TimeProvider time, ILoggerFactory loggers)
     {
-        logger = loggers.CreateLogger("LocalDapr.Actors");
+        _logger = loggers.CreateLogger("LocalDapr.Actors");
         StateStore = stateStore;
-        Runtime = new ActorRuntime(new ActorPlacement(), time, logger);
-        Reminders = new ActorReminders(Runtime, logger);
-        Timers = new ActorTimers(Runtime, logger);
+        Runtime = new ActorRuntime(new ActorPlacement(), time, _logger);
+        Reminders = new ActorReminders(Runtime, _logger);
+        Timers = new ActorTimers(Runtime, _logger);
         Runtime.Start(IdleScanInterval);
     }
 
@@ -37,12 +41,16 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
 
     public void MapHttp(IEndpointRouteBuilder endpoints) => ActorsApi.MapHttp(endpoints, this);
 
+    /// <summary>
     /// The .NET SDK calls actors over HTTP only; the gRPC actor methods are not served (see <see cref="ActorsApi"/>).
+    /// </summary>
     public void MapGrpc(DaprGrpcMethods methods)
     {
     }
 
+    /// <summary>
     /// Asks the app which actor types it hosts; a non-200 answer means none (as daprd).
+    /// </summary>
     public async Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
         if (sidecar.App.BaseAddress is null)
@@ -67,22 +75,24 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
         }
 
         var host = new ActorHost(sidecar, config);
-        lock (gate)
+        lock (_gate)
         {
-            hosts[sidecar.Instance.InstanceName] = host;
+            _hosts[sidecar.Instance.InstanceName] = host;
         }
 
         sidecar.Logger.LogInformation("Actors: {Instance} hosts {ActorTypes}", host.Name, string.Join(", ", config.Types.Keys));
         await Runtime.HostAddedAsync(host, cancellationToken);
     }
 
+    /// <summary>
     /// Its actors are deactivated and move to other hosts at their next call; reminders stay.
+    /// </summary>
     public async Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
         ActorHost? host;
-        lock (gate)
+        lock (_gate)
         {
-            hosts.Remove(sidecar.Instance.InstanceName, out host);
+            _hosts.Remove(sidecar.Instance.InstanceName, out host);
         }
 
         if (host is not null)
@@ -91,12 +101,14 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
         }
     }
 
+    /// <summary>
     /// Active actors per type on the sidecar's app instance, for `/v1.0/metadata` (`actorRuntime.activeActors`).
+    /// </summary>
     public IReadOnlyDictionary<string, int> ActiveActorCounts(Sidecar sidecar)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!hosts.TryGetValue(sidecar.Instance.InstanceName, out var host))
+            if (!_hosts.TryGetValue(sidecar.Instance.InstanceName, out var host))
             {
                 return new Dictionary<string, int>();
             }
@@ -106,8 +118,10 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
         }
     }
 
+    /// <summary>
     /// daprd's `/v1.0/metadata` actor fields (pkg/api/http/metadata.go): `actors` (deprecated alias) and
     /// `actorRuntime{runtimeStatus,activeActors,hostReady,placement}`; counts per type hosted by this instance.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, object?>> Metadata(Sidecar sidecar)
     {
         var active = ActiveActorCounts(sidecar).Select(c => new ActiveActorsCount(c.Key, c.Value)).ToList();

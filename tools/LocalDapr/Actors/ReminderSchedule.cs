@@ -2,12 +2,16 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// When a reminder or timer fires, from daprd's rules (pkg/actors/api/reminders.go setReminderTimes, period.go):
 /// the first fire is at the due time (registration time when empty), then every period, at most
 /// `Rn` times in total, never after the TTL (counted from the first due time, or an absolute RFC 3339 time).
+/// </summary>
 public sealed record ReminderSchedule(DateTimeOffset FirstDue, ReminderPeriod Period, DateTimeOffset? Expiry)
 {
+    /// <summary>
     /// Parses the registration strings; throws <see cref="FormatException"/> with daprd's wording on bad input.
+    /// </summary>
     public static ReminderSchedule Create(string? dueTime, string? period, string? ttl, DateTimeOffset now, string kind)
     {
         DateTimeOffset firstDue;
@@ -51,8 +55,10 @@ public sealed record ReminderSchedule(DateTimeOffset FirstDue, ReminderPeriod Pe
         return new ReminderSchedule(firstDue, parsedPeriod, expiry);
     }
 
+    /// <summary>
     /// The fire after the one due at <paramref name="due"/>, which was fire number <paramref name="firesSoFar"/>
     /// (1 for the first); null when the schedule is over.
+    /// </summary>
     public DateTimeOffset? Following(DateTimeOffset due, int firesSoFar)
     {
         if (!Period.Repeats || (Period.Repetitions > 0 && firesSoFar >= Period.Repetitions))

@@ -1,54 +1,60 @@
 namespace DaprOrders.LocalDapr.Actors;
 
+/// <summary>
 /// The per-actor lock of turn-based concurrency (daprd pkg/actors/targets/app/lock): one turn at a time, waiters
 /// served first come, first served. With reentrancy, a turn carrying the reentrancy id of the turn holding the
 /// lock enters at once, up to <c>maxStackDepth</c> nested turns.
+/// </summary>
 public sealed class TurnLock
 {
-    private readonly Lock gate = new();
-    private readonly LinkedList<Waiter> waiters = new();
-    private bool held;
-    private string? holderReentrancyId;
-    private int depth;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Waiter> _waiters = new();
+    private bool _held;
+    private string? _holderReentrancyId;
+    private int _depth;
 
+    /// <summary>
     /// Nobody holds the lock and nobody waits for it.
+    /// </summary>
     public bool IsFree
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return !held && waiters.Count == 0;
+                return !_held && _waiters.Count == 0;
             }
         }
     }
 
+    /// <summary>
     /// Waits for the turn. <paramref name="reentrancyId"/> is null when reentrancy is off for the actor type.
     /// Throws <see cref="StackDepthExceededException"/> when a reentrant call nests deeper than allowed.
+    /// </summary>
     public async ValueTask<Turn> AcquireAsync(string? reentrancyId, int maxStackDepth, CancellationToken cancellationToken)
     {
         Waiter waiter;
-        lock (gate)
+        lock (_gate)
         {
-            if (!held)
+            if (!_held)
             {
                 Grant(reentrancyId);
                 return new Turn(this);
             }
 
-            if (reentrancyId is not null && reentrancyId == holderReentrancyId)
+            if (reentrancyId is not null && reentrancyId == _holderReentrancyId)
             {
-                if (depth >= maxStackDepth)
+                if (_depth >= maxStackDepth)
                 {
                     throw new StackDepthExceededException();
                 }
 
-                depth++;
+                _depth++;
                 return new Turn(this);
             }
 
             waiter = new Waiter(reentrancyId);
-            waiter.Node = waiters.AddLast(waiter);
+            waiter.Node = _waiters.AddLast(waiter);
         }
 
         using (cancellationToken.Register(() => Abandon(waiter)))
@@ -59,12 +65,14 @@ public sealed class TurnLock
         return new Turn(this);
     }
 
+    /// <summary>
     /// Takes the lock only if it is free right now (idle deactivation must not wait behind calls).
+    /// </summary>
     public Turn? TryAcquire()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (held || waiters.Count > 0)
+            if (_held || _waiters.Count > 0)
             {
                 return null;
             }
@@ -76,21 +84,21 @@ public sealed class TurnLock
 
     private void Grant(string? reentrancyId)
     {
-        held = true;
-        holderReentrancyId = reentrancyId;
-        depth = 1;
+        _held = true;
+        _holderReentrancyId = reentrancyId;
+        _depth = 1;
     }
 
     private void Abandon(Waiter waiter)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (waiter.Node?.List is null)
             {
                 return; // already granted: the turn is released by its owner
             }
 
-            waiters.Remove(waiter.Node);
+            _waiters.Remove(waiter.Node);
         }
 
         waiter.Granted.TrySetCanceled();
@@ -99,22 +107,22 @@ public sealed class TurnLock
     private void Release()
     {
         Waiter? next;
-        lock (gate)
+        lock (_gate)
         {
-            if (--depth > 0)
+            if (--_depth > 0)
             {
                 return;
             }
 
-            next = waiters.First?.Value;
+            next = _waiters.First?.Value;
             if (next is null)
             {
-                held = false;
-                holderReentrancyId = null;
+                _held = false;
+                _holderReentrancyId = null;
                 return;
             }
 
-            waiters.RemoveFirst();
+            _waiters.RemoveFirst();
             Grant(next.ReentrancyId);
         }
 
@@ -122,7 +130,9 @@ public sealed class TurnLock
         next.Granted.TrySetResult();
     }
 
+    /// <summary>
     /// One held turn; disposing it releases the lock (or leaves one level of a reentrant turn).
+    /// </summary>
     public readonly struct Turn(TurnLock owner) : IDisposable
     {
         public void Dispose() => owner.Release();
@@ -138,5 +148,7 @@ public sealed class TurnLock
     }
 }
 
+/// <summary>
 /// A reentrant call chain went deeper than the actor type's `maxStackDepth` (daprd ERR_ACTOR_STACK_DEPTH).
+/// </summary>
 public sealed class StackDepthExceededException() : Exception("maximum stack depth exceeded");

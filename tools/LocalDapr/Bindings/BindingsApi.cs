@@ -7,8 +7,10 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Bindings;
 
+/// <summary>
 /// Output bindings: gRPC `InvokeBinding` and HTTP `POST|PUT /v1.0/bindings/{name}` (docs reference/api/bindings_api.md).
 /// Every failure, an unknown binding included, is gRPC Internal / HTTP 500 `ERR_INVOKE_OUTPUT_BINDING` as in daprd.
+/// </summary>
 public static class BindingsApi
 {
     public static void MapHttp(IEndpointRouteBuilder endpoints, BindingsFeature feature) =>

@@ -4,15 +4,17 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Bindings;
 
+/// <summary>
 /// Output bindings (`bindings.smtp` components), invoked through <see cref="BindingsApi"/>.
+/// </summary>
 public sealed class BindingsFeature : ISidecarFeature
 {
-    private readonly Dictionary<string, SmtpBinding> bindings;
+    private readonly Dictionary<string, SmtpBinding> _bindings;
 
     public BindingsFeature(RuntimeResources resources, string mailFolder, bool deliverMailOverSmtp, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("LocalDapr.Bindings");
-        bindings = resources.OfType("bindings.smtp").ToDictionary(
+        _bindings = resources.OfType("bindings.smtp").ToDictionary(
             c => c.Name,
             c => new SmtpBinding(c, mailFolder, deliverMailOverSmtp, logger),
             StringComparer.Ordinal);
@@ -26,11 +28,13 @@ public sealed class BindingsFeature : ISidecarFeature
 
     public Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
     /// Invokes the output binding <paramref name="name"/> for the calling app; failures are <see cref="BindingException"/>.
+    /// </summary>
     internal async Task InvokeAsync(
         Sidecar sidecar, string name, string operation, ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        if (!bindings.TryGetValue(name, out var binding) || !binding.Component.IsVisibleTo(sidecar.AppId))
+        if (!_bindings.TryGetValue(name, out var binding) || !binding.Component.IsVisibleTo(sidecar.AppId))
         {
             throw new BindingException($"error invoking output binding {name}: couldn't find output binding {name}");
         }

@@ -6,14 +6,18 @@ using MimeKit;
 
 namespace DaprOrders.LocalDapr.Bindings;
 
+/// <summary>
 /// `bindings.smtp` (components-contrib bindings/smtp): operation `create` sends the request data as an HTML mail;
 /// request metadata `emailTo`, `emailFrom`, `emailCC`, `emailBCC`, `subject`, `priority` override the component's.
 /// Locally each mail is written as an `.eml` file (default) or delivered to the component's `host`/`port`.
+/// </summary>
 public sealed class SmtpBinding(ComponentDefinition component, string mailFolder, bool deliverOverSmtp, ILogger logger)
 {
     public ComponentDefinition Component { get; } = component;
 
+    /// <summary>
     /// Returns the path of the `.eml` written, or null when delivered over SMTP.
+    /// </summary>
     public async Task<string?> SendAsync(ReadOnlyMemory<byte> data, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var message = Build(data, metadata);

@@ -4,8 +4,10 @@ using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Cli;
 
+/// <summary>
 /// `localdapr run -f dapr.yaml`: loads the run file and the components, starts a sidecar and the app for each
 /// entry, prints where everything listens, and stops everything (process trees included) on Ctrl-C or SIGTERM.
+/// </summary>
 public static class RunCommand
 {
     public static Command Create()

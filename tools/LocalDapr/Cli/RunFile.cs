@@ -6,10 +6,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace DaprOrders.LocalDapr.Cli;
 
+/// <summary>
 /// The dapr CLI's multi-app run file (`dapr run -f`, docs developing-applications/local-development/multi-app-dapr-run):
 /// `version`, `common` {`resourcesPath`|`resourcesPaths`, `env`}, `apps[]` {`appID`, `appDirPath`, `appPort`,
 /// `command`, `env`, `daprHTTPPort`, `daprGRPCPort`, `resourcesPath`}. Paths are relative to the file. Entries with the
 /// same appID are instances of one app. The runtime has one set of resources: app-level resource paths are added to it.
+/// </summary>
 public sealed record RunFile(IReadOnlyList<string> ResourcesPaths, IReadOnlyList<AppSpec> Apps)
 {
     public static RunFile Load(string path)

@@ -1,6 +1,8 @@
 namespace DaprOrders.LocalDapr.Components;
 
+/// <summary>
 /// A Dapr `Component` resource (dapr.io/v1alpha1) as loaded from a resources folder.
+/// </summary>
 public sealed record ComponentDefinition(
     string Name,
     string Type,
@@ -9,15 +11,19 @@ public sealed record ComponentDefinition(
     IReadOnlyList<string> Scopes,
     string SourceFile)
 {
+    /// <summary>
     /// As daprd: a component without scopes is visible to every app; with scopes, only to the apps listed.
+    /// </summary>
     public bool IsVisibleTo(string appId) => Scopes.Count == 0 || Scopes.Contains(appId, StringComparer.Ordinal);
 
     public string? GetMetadata(string name) =>
         Metadata.TryGetValue(name, out var value) ? value : null;
 }
 
+/// <summary>
 /// Any other resource kind (`Subscription`, `Resiliency`, `Configuration`): its spec as plain YAML-shaped data
 /// (IDictionary&lt;string, object?&gt;, IList&lt;object?&gt;, string), for the feature that understands it.
+/// </summary>
 public sealed record ResourceDocument(
     string Kind,
     string ApiVersion,
@@ -26,7 +32,9 @@ public sealed record ResourceDocument(
     IReadOnlyList<string> Scopes,
     string SourceFile);
 
+/// <summary>
 /// Everything loaded from the resources path(s).
+/// </summary>
 public sealed record RuntimeResources(IReadOnlyList<ComponentDefinition> Components, IReadOnlyList<ResourceDocument> Documents)
 {
     public IEnumerable<ComponentDefinition> OfType(string typePrefix) =>

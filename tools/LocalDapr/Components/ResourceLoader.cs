@@ -3,11 +3,15 @@ using YamlDotNet.RepresentationModel;
 
 namespace DaprOrders.LocalDapr.Components;
 
+/// <summary>
 /// Loads every `*.yaml`/`*.yml` file of the resources folders (each file may hold several `---` documents), as
 /// daprd's self-hosted loader does, and rejects anything it could not run faithfully, naming file, field and line.
+/// </summary>
 public static class ResourceLoader
 {
+    /// <summary>
     /// Component types the runtime implements.
+    /// </summary>
     public static readonly IReadOnlySet<string> KnownComponentTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "state.in-memory", "pubsub.kafka", "bindings.smtp",
@@ -45,7 +49,9 @@ public static class ResourceLoader
         return new RuntimeResources(components, documents);
     }
 
+    /// <summary>
     /// Parses one file's text; <paramref name="file"/> names it in errors.
+    /// </summary>
     public static void LoadFile(string file, string text, List<ComponentDefinition> components, List<ResourceDocument> documents)
     {
         var stream = new YamlStream();
@@ -116,7 +122,9 @@ public static class ResourceLoader
         }
     }
 
+    /// <summary>
     /// YAML as plain data: mappings as dictionaries, sequences as lists, scalars as strings.
+    /// </summary>
     private static object? ToPlain(YamlNode node) => node switch
     {
         YamlMappingNode map => map.Children.ToDictionary(
@@ -218,7 +226,9 @@ public static class ResourceLoader
     }
 }
 
+/// <summary>
 /// A resource file the runtime cannot load: which file, which field, where.
+/// </summary>
 public sealed class ResourceException(string file, string field, int? line, string reason)
     : Exception(line is int l ? $"{file}:{l}: {field}: {reason}" : $"{file}: {field}: {reason}")
 {

@@ -5,24 +5,34 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// What the app's answer to a delivered event means (daprd postman/http/http.go, components-contrib responses.go).
+/// </summary>
 public enum DeliveryStatus
 {
+    /// <summary>
     /// Acknowledge: commit the offset.
+    /// </summary>
     Success,
 
+    /// <summary>
     /// A retriable failure: the resiliency policy, then the dead-letter topic or pubsub.kafka's consume retry.
+    /// </summary>
     Retry,
 
+    /// <summary>
     /// Not retriable: dropped (to the dead-letter topic if the subscription has one).
+    /// </summary>
     Drop,
 }
 
 public sealed record DeliveryResult(DeliveryStatus Status, string Detail);
 
+/// <summary>
 /// Posts one event to the app as daprd does: `POST /{route}`, `Content-Type: application/cloudevents+json`, the
 /// envelope bytes as body, every message metadata entry (pubsubName, Kafka `__key`... and record headers) as a
 /// header, trace headers, and `dapr-api-token` through the app channel.
+/// </summary>
 public static class AppDelivery
 {
     public const string CloudEventsContentType = "application/cloudevents+json";
@@ -61,8 +71,10 @@ public static class AppDelivery
         }
     }
 
+    /// <summary>
     /// 2xx: `{"status":...}` decides (empty or undecodable body = SUCCESS; unknown status, case-sensitive, = retry);
     /// 404: dropped; any other status: retry.
+    /// </summary>
     public static DeliveryResult Classify(HttpStatusCode status, string body)
     {
         var code = (int)status;

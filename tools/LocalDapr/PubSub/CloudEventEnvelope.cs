@@ -5,18 +5,22 @@ using System.Text.Json.Nodes;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// The CloudEvent daprd wraps a published payload in (components-contrib pubsub/envelope.go
 /// NewCloudEventsEnvelope and FromCloudEvent, daprd pkg/runtime/pubsub/cloudevents.go), serialised the way Go
 /// serialises a map: keys in alphabetical order.
+/// </summary>
 public static class CloudEventEnvelope
 {
     public const string ContentType = "application/cloudevents+json";
     public const string DefaultType = "com.dapr.event.sent";
     public const string SpecVersion = "1.0";
 
+    /// <summary>
     /// Builds the envelope for a publish by <paramref name="appId"/>; a caller-supplied CloudEvent
     /// (content type application/cloudevents+json) is kept with topic and pubsubname overwritten and missing
     /// fields filled. Throws <see cref="JsonException"/> when a caller's CloudEvent is not a JSON object.
+    /// </summary>
     public static byte[] Build(string appId, PublishInput input, DateTimeOffset now)
     {
         var contentType = string.IsNullOrEmpty(input.ContentType) ? "text/plain" : input.ContentType;
@@ -89,8 +93,10 @@ public static class CloudEventEnvelope
         return JsonSerializer.SerializeToUtf8Bytes(sorted);
     }
 
+    /// <summary>
     /// JSON content types carry parsed JSON in `data` (a string when it does not parse); binary ones base64 in
     /// `data_base64`; everything else (text, XML, even application/*+json) a string in `data`.
+    /// </summary>
     private static (string Field, JsonNode? Data) DataOf(string contentType, ReadOnlyMemory<byte> data)
     {
         var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
@@ -114,7 +120,9 @@ public static class CloudEventEnvelope
         return ("data", Encoding.UTF8.GetString(data.Span));
     }
 
+    /// <summary>
     /// Go's time.RFC3339: seconds, `Z` for UTC, else the offset.
+    /// </summary>
     public static string Rfc3339(DateTimeOffset time) =>
         time.Offset == TimeSpan.Zero
             ? time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
@@ -123,8 +131,10 @@ public static class CloudEventEnvelope
     private static string? Override(IReadOnlyDictionary<string, string> metadata, string name) =>
         metadata.TryGetValue("cloudevent." + name, out var value) && value.Length > 0 ? value : null;
 
+    /// <summary>
     /// For a subscription with rawPayload: the envelope daprd invents around bytes that are not a CloudEvent
     /// (components-contrib FromRawPayload).
+    /// </summary>
     public static byte[] FromRawPayload(ReadOnlySpan<byte> data, string topic, string pubsubName, string? traceParent, string? traceState)
     {
         var envelope = new SortedDictionary<string, object?>(StringComparer.Ordinal)
@@ -149,7 +159,9 @@ public static class CloudEventEnvelope
     }
 }
 
+/// <summary>
 /// A publish as both APIs receive it.
+/// </summary>
 public sealed record PublishInput(
     string PubsubName,
     string Topic,

@@ -3,10 +3,12 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// What a `Resiliency` resource says about delivering a component's messages to an app
 /// (`spec.targets.components.{name}.inbound`: a retry policy and a per-attempt timeout), falling back to the
 /// named default policies DefaultComponentInboundRetryPolicy, DefaultComponentRetryPolicy and DefaultRetryPolicy
 /// (docs: resiliency-overview.md, default-policies.md). Without any, a delivery is attempted once.
+/// </summary>
 public sealed record InboundResiliency(RetryPolicy? Retry, TimeSpan? Timeout)
 {
     private static readonly string[] DefaultRetryPolicies = ["DefaultComponentInboundRetryPolicy", "DefaultComponentRetryPolicy", "DefaultRetryPolicy"];

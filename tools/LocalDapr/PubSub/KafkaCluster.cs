@@ -2,30 +2,36 @@ using Confluent.Kafka;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// The runtime's Kafka broker: librdkafka's in-process mock cluster, which speaks the real Kafka protocol on
 /// loopback. The client that sets `test.mock.num.brokers` owns the cluster for its lifetime, so that client is
 /// also the producer every pub/sub component publishes through; consumers and outside tools (kcat, Confluent.Kafka)
 /// connect with <see cref="BootstrapServers"/>, which librdkafka announces only in a log line.
+/// </summary>
 public sealed class KafkaCluster : IDisposable
 {
+    /// <summary>
     /// Partitions of topics the runtime creates: the mock cluster's default for auto-created topics.
+    /// </summary>
     public const int Partitions = 4;
 
     private const string MockClusterLogPrefix = "replaced with ";
 
-    private readonly IProducer<byte[]?, byte[]?> producer;
-    private readonly IAdminClient admin;
-    private readonly HashSet<string> knownTopics = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim topicGate = new(1, 1);
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly IAdminClient _admin;
+    private readonly HashSet<string> _knownTopics = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _topicGate = new(1, 1);
 
     private KafkaCluster(IProducer<byte[]?, byte[]?> producer, string bootstrapServers)
     {
-        this.producer = producer;
+        _producer = producer;
         BootstrapServers = bootstrapServers;
-        admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        _admin = new DependentAdminClientBuilder(producer.Handle).Build();
     }
 
+    /// <summary>
     /// `127.0.0.1:PORT,127.0.0.1:PORT,...` of the mock brokers.
+    /// </summary>
     public string BootstrapServers { get; }
 
     public static KafkaCluster Start(int brokers, ILogger logger)
@@ -64,45 +70,47 @@ public sealed class KafkaCluster : IDisposable
         return new KafkaCluster(producer, announced.Task.Result);
     }
 
+    /// <summary>
     /// Makes sure the topic exists, as the broker's auto-creation does on first use (the mock cluster creates it
     /// with <see cref="Partitions"/> partitions when asked for its metadata; it does not serve CreateTopics). Done
     /// before subscribing so a consumer is assigned partitions at once, not after its next metadata refresh.
+    /// </summary>
     public async Task EnsureTopicAsync(string topic, CancellationToken cancellationToken)
     {
-        await topicGate.WaitAsync(cancellationToken);
+        await _topicGate.WaitAsync(cancellationToken);
         try
         {
-            if (knownTopics.Contains(topic))
+            if (_knownTopics.Contains(topic))
             {
                 return;
             }
 
-            var metadata = await Task.Run(() => admin.GetMetadata(topic, TimeSpan.FromSeconds(10)), cancellationToken);
+            var metadata = await Task.Run(() => _admin.GetMetadata(topic, TimeSpan.FromSeconds(10)), cancellationToken);
             var error = metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Error;
             if (error is { IsError: true })
             {
                 throw new KafkaException(error);
             }
 
-            knownTopics.Add(topic);
+            _knownTopics.Add(topic);
         }
         finally
         {
-            topicGate.Release();
+            _topicGate.Release();
         }
     }
 
     public async Task<DeliveryResult<byte[]?, byte[]?>> ProduceAsync(string topic, Message<byte[]?, byte[]?> message, CancellationToken cancellationToken)
     {
         await EnsureTopicAsync(topic, cancellationToken);
-        return await producer.ProduceAsync(topic, message, cancellationToken);
+        return await _producer.ProduceAsync(topic, message, cancellationToken);
     }
 
     public void Dispose()
     {
-        admin.Dispose();
-        producer.Flush(TimeSpan.FromSeconds(5));
-        producer.Dispose();
-        topicGate.Dispose();
+        _admin.Dispose();
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+        _topicGate.Dispose();
     }
 }

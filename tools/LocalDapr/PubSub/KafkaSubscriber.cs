@@ -3,33 +3,37 @@ using Confluent.Kafka;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// One app instance's consumer of one pub/sub component: a Kafka consumer in the component's consumer group,
 /// subscribed to every topic the app subscribes to there. As pubsub.kafka (consumer.go ConsumeClaim), each
 /// assigned partition has its own loop that hands one message at a time to the app and moves on only when it is
 /// done; partitions run concurrently. An offset is committed only once its message succeeded, was dropped or was
 /// dead-lettered, so whatever was in flight when the app died is delivered again to the group.
+/// </summary>
 internal sealed class KafkaSubscriber : IAsyncDisposable
 {
+    /// <summary>
     /// How long a rebalance or a stop waits for the message in flight before cancelling it (it is then redelivered).
+    /// </summary>
     private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(5);
 
-    private readonly IConsumer<byte[]?, byte[]?> consumer;
-    private readonly MessageHandler handler;
-    private readonly ILogger logger;
-    private readonly AutoOffsetReset initialOffset;
-    private readonly Lock gate = new();
-    private readonly Dictionary<TopicPartition, PartitionWorker> workers = [];
-    private readonly CancellationTokenSource stopping = new();
-    private readonly TaskCompletionSource assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Thread? loop;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly MessageHandler _handler;
+    private readonly ILogger _logger;
+    private readonly AutoOffsetReset _initialOffset;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TopicPartition, PartitionWorker> _workers = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _loop;
 
     public KafkaSubscriber(string bootstrapServers, string groupId, AutoOffsetReset initialOffset, IReadOnlyCollection<string> topics, MessageHandler handler, ILogger logger)
     {
         GroupId = groupId;
         Topics = topics;
-        this.handler = handler;
-        this.logger = logger;
-        this.initialOffset = initialOffset;
+        _handler = handler;
+        _logger = logger;
+        _initialOffset = initialOffset;
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -47,7 +51,7 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             // per order, for a little more idle polling.
             FetchWaitMaxMs = 100,
         };
-        consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler((_, revoked) => StopWorkers(revoked.Select(p => p.TopicPartition)))
             .SetPartitionsLostHandler((_, lost) => StopWorkers(lost.Select(p => p.TopicPartition)))
@@ -60,35 +64,37 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
 
     public IReadOnlyCollection<string> Topics { get; }
 
+    /// <summary>
     /// Subscribes and waits until the group has given this consumer its partitions, so that events published
     /// afterwards reach it even when the group starts at the newest offset.
+    /// </summary>
     public async Task StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        consumer.Subscribe(Topics);
-        loop = new Thread(ConsumeLoop) { IsBackground = true, Name = $"kafka-{GroupId}" };
-        loop.Start();
+        _consumer.Subscribe(Topics);
+        _loop = new Thread(ConsumeLoop) { IsBackground = true, Name = $"kafka-{GroupId}" };
+        _loop.Start();
         try
         {
-            await assigned.Task.WaitAsync(timeout, cancellationToken);
+            await _assigned.Task.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Kafka consumer group {Group} got no partitions within {Timeout}; it keeps trying", GroupId, timeout);
+            _logger.LogWarning("Kafka consumer group {Group} got no partitions within {Timeout}; it keeps trying", GroupId, timeout);
         }
     }
 
     private void ConsumeLoop()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             ConsumeResult<byte[]?, byte[]?>? record;
             try
             {
-                record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
             }
             catch (ConsumeException e)
             {
-                logger.LogDebug("Kafka consumer {Group}: {Error}", GroupId, e.Error.Reason);
+                _logger.LogDebug("Kafka consumer {Group}: {Error}", GroupId, e.Error.Reason);
                 continue;
             }
             catch (ObjectDisposedException)
@@ -102,17 +108,19 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             }
 
             PartitionWorker? worker;
-            lock (gate)
+            lock (_gate)
             {
-                workers.TryGetValue(record.TopicPartition, out worker);
+                _workers.TryGetValue(record.TopicPartition, out worker);
             }
 
             worker?.Enqueue(record);
         }
     }
 
+    /// <summary>
     /// Starts a worker per partition, from the committed offset or, for a group without one, from the oldest or
     /// the newest offset as of now (explicitly, so nothing published after the assignment is skipped).
+    /// </summary>
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> c, List<TopicPartition> partitions)
     {
         var positions = new List<TopicPartitionOffset>();
@@ -122,32 +130,32 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             var offset = partition.Offset;
             if (offset.IsSpecial)
             {
-                offset = initialOffset == AutoOffsetReset.Latest
+                offset = _initialOffset == AutoOffsetReset.Latest
                     ? c.QueryWatermarkOffsets(partition.TopicPartition, TimeSpan.FromSeconds(10)).High
                     : Offset.Beginning;
             }
 
             positions.Add(new TopicPartitionOffset(partition.TopicPartition, offset));
-            var worker = new PartitionWorker(partition.TopicPartition, handler, Commit, logger);
-            lock (gate)
+            var worker = new PartitionWorker(partition.TopicPartition, _handler, Commit, _logger);
+            lock (_gate)
             {
-                workers[partition.TopicPartition] = worker;
+                _workers[partition.TopicPartition] = worker;
             }
         }
 
-        logger.LogDebug("Kafka consumer group {Group} assigned {Partitions}", GroupId, string.Join(", ", positions));
-        assigned.TrySetResult();
+        _logger.LogDebug("Kafka consumer group {Group} assigned {Partitions}", GroupId, string.Join(", ", positions));
+        _assigned.TrySetResult();
         return positions;
     }
 
     private void StopWorkers(IEnumerable<TopicPartition> partitions)
     {
         var stopped = new List<PartitionWorker>();
-        lock (gate)
+        lock (_gate)
         {
             foreach (var partition in partitions)
             {
-                if (workers.Remove(partition, out var worker))
+                if (_workers.Remove(partition, out var worker))
                 {
                     stopped.Add(worker);
                 }
@@ -163,30 +171,32 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
     {
         try
         {
-            consumer.Commit([new TopicPartitionOffset(record.TopicPartition, record.Offset + 1)]);
+            _consumer.Commit([new TopicPartitionOffset(record.TopicPartition, record.Offset + 1)]);
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
         {
             // The partition moved to another member meanwhile; the message will be delivered again there.
-            logger.LogWarning("Kafka consumer {Group}: commit of {Topic}/{Partition}@{Offset} failed: {Error}",
+            _logger.LogWarning("Kafka consumer {Group}: commit of {Topic}/{Partition}@{Offset} failed: {Error}",
                 GroupId, record.Topic, record.Partition.Value, record.Offset.Value, e.Message);
         }
     }
 
+    /// <summary>
     /// Stops delivering (in-flight messages get <see cref="InFlightGrace"/>), leaves the group so the other
     /// members take the partitions over, and closes the consumer.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        if (loop is not null)
+        await _stopping.CancelAsync();
+        if (_loop is not null)
         {
-            await Task.Run(() => loop.Join());
+            await Task.Run(() => _loop.Join());
         }
 
         List<TopicPartition> all;
-        lock (gate)
+        lock (_gate)
         {
-            all = [.. workers.Keys];
+            all = [.. _workers.Keys];
         }
 
         await Task.Run(() =>
@@ -194,48 +204,50 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             StopWorkers(all);
             try
             {
-                consumer.Close();
+                _consumer.Close();
             }
             catch (KafkaException e)
             {
-                logger.LogDebug("Kafka consumer {Group}: close: {Error}", GroupId, e.Message);
+                _logger.LogDebug("Kafka consumer {Group}: close: {Error}", GroupId, e.Message);
             }
 
-            consumer.Dispose();
+            _consumer.Dispose();
         });
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
+    /// <summary>
     /// One partition's loop: one message at a time, in offset order.
+    /// </summary>
     private sealed class PartitionWorker : IDisposable
     {
-        private readonly Channel<ConsumeResult<byte[]?, byte[]?>> queue = Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(
+        private readonly Channel<ConsumeResult<byte[]?, byte[]?>> _queue = Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(
             new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
-        private readonly CancellationTokenSource cancel = new();
-        private readonly Task run;
-        private volatile bool stopping;
+        private readonly CancellationTokenSource _cancel = new();
+        private readonly Task _run;
+        private volatile bool _stopping;
 
         public PartitionWorker(TopicPartition partition, MessageHandler handler, Action<ConsumeResult<byte[]?, byte[]?>> commit, ILogger logger)
         {
-            run = Task.Run(async () =>
+            _run = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var record in queue.Reader.ReadAllAsync(cancel.Token))
+                    await foreach (var record in _queue.Reader.ReadAllAsync(_cancel.Token))
                     {
-                        if (stopping)
+                        if (_stopping)
                         {
                             return;
                         }
 
-                        if (await handler.HandleAsync(record, cancel.Token))
+                        if (await handler.HandleAsync(record, _cancel.Token))
                         {
                             commit(record);
                         }
                     }
                 }
-                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+                catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
                 {
                 }
                 catch (Exception e)
@@ -245,25 +257,25 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             });
         }
 
-        public void Enqueue(ConsumeResult<byte[]?, byte[]?> record) => queue.Writer.TryWrite(record);
+        public void Enqueue(ConsumeResult<byte[]?, byte[]?> record) => _queue.Writer.TryWrite(record);
 
         public async Task StopAsync(TimeSpan grace)
         {
-            stopping = true;
-            queue.Writer.TryComplete();
+            _stopping = true;
+            _queue.Writer.TryComplete();
             try
             {
-                await run.WaitAsync(grace);
+                await _run.WaitAsync(grace);
             }
             catch (TimeoutException)
             {
-                await cancel.CancelAsync();
-                await run;
+                await _cancel.CancelAsync();
+                await _run;
             }
 
             Dispose();
         }
 
-        public void Dispose() => cancel.Dispose();
+        public void Dispose() => _cancel.Dispose();
     }
 }

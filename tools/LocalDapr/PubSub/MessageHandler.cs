@@ -7,10 +7,12 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// Handles one Kafka record for one app instance, as daprd and pubsub.kafka together do: route it, deliver it
 /// under the inbound resiliency policy, then on failure publish it to the dead-letter topic (and ack) if the
 /// subscription has one, else hand the error back to pubsub.kafka, whose consume retry tries the whole delivery
 /// again with its back-off while the partition waits. Returns whether the offset may be committed.
+/// </summary>
 internal sealed class MessageHandler(
     Sidecar sidecar,
     PubSubComponent component,
@@ -76,7 +78,9 @@ internal sealed class MessageHandler(
         }
     }
 
+    /// <summary>
     /// One delivery under the resiliency policy: retried while the app fails retriably and the policy allows.
+    /// </summary>
     private async Task<DeliveryResult> HandleOnceAsync(
         TopicSubscription subscription, ConsumeResult<byte[]?, byte[]?> record, byte[] payload, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
@@ -173,8 +177,10 @@ internal sealed class MessageHandler(
         return null;
     }
 
+    /// <summary>
     /// The message metadata pubsub.kafka reports (consumer.go GetEventMetadata): the record's headers, then
     /// `__key`, `__partition`, `__offset`, `__topic`, `__timestamp` (Unix ms), plus daprd's `pubsubName`.
+    /// </summary>
     private Dictionary<string, string> Metadata(ConsumeResult<byte[]?, byte[]?> record)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -6,8 +6,10 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// The publish API: gRPC `PublishEvent` (what DaprClient uses) and HTTP `POST|PUT /v1.0/publish/{pubsub}/{topic}`
 /// with `?metadata.{key}={value}`, with daprd's status codes (pkg/api/grpc/grpc.go, pkg/api/http/http.go onPublish).
+/// </summary>
 public static class PubSubApi
 {
     private const string MetadataPrefix = "metadata.";

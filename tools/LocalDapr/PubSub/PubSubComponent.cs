@@ -3,8 +3,10 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// A `pubsub.kafka` component as the runtime runs it: its topic scopes, how it names consumer groups, where a new
 /// group starts reading, and its own consume retry (components-contrib common/component/kafka metadata.go).
+/// </summary>
 public sealed class PubSubComponent
 {
     public PubSubComponent(ComponentDefinition definition)
@@ -28,20 +30,26 @@ public sealed class PubSubComponent
 
     public TopicScopes Scopes { get; }
 
+    /// <summary>
     /// Where a consumer group without committed offsets starts; Dapr's default is the newest offset.
+    /// </summary>
     public Confluent.Kafka.AutoOffsetReset InitialOffset { get; }
 
+    /// <summary>
     /// pubsub.kafka retries a message the app failed (after the resiliency policy and without a dead-letter topic)
     /// with its `backOff*` policy, blocking the partition meanwhile; on by default.
+    /// </summary>
     public bool ConsumeRetryEnabled { get; }
 
     public RetryPolicy ConsumeRetry { get; }
 
     public bool IsVisibleTo(string appId) => Definition.IsVisibleTo(appId);
 
+    /// <summary>
     /// The consumer group: `consumerGroup`, else `consumerID`, else the app id (daprd sets consumerID to the app id),
     /// with daprd's templates replaced: {appID}, {podName} (the instance name), {namespace} and {uuid} (one per
     /// component per sidecar, so each instance gets a group of its own).
+    /// </summary>
     public string ConsumerGroupFor(AppInstance instance, Guid sidecarUuid)
     {
         var template = Metadata("consumerGroup") ?? Metadata("consumerID") ?? instance.AppId;
@@ -52,7 +60,9 @@ public sealed class PubSubComponent
             .Replace("{uuid}", sidecarUuid.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
     /// Self-hosted daprd runs in the namespace of the NAMESPACE variable, "default" without it.
+    /// </summary>
     private static string Namespace => Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } ns ? ns : "default";
 
     private string? Metadata(string name) =>

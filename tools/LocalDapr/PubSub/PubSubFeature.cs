@@ -6,66 +6,74 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// Pub/sub with the semantics of Dapr's `pubsub.kafka` on one in-process Kafka cluster per runtime (every
 /// pubsub.kafka component uses it; their `brokers` are replaced). Publishing is served over gRPC and HTTP; when an
 /// app is ready its subscriptions (programmatic and declarative) get a Kafka consumer per component.
+/// </summary>
 public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRuntimeEndpoints, IAsyncDisposable
 {
+    /// <summary>
     /// How long starting a subscription waits for the consumer group to assign partitions.
+    /// </summary>
     public static readonly TimeSpan AssignmentTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<string, PubSubComponent> components;
-    private readonly RuntimeResources resources;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private readonly Dictionary<AppInstance, SidecarSubscriptions> sidecars = [];
-    private readonly Lazy<KafkaCluster> cluster;
+    private readonly Dictionary<string, PubSubComponent> _components;
+    private readonly RuntimeResources _resources;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<AppInstance, SidecarSubscriptions> _sidecars = [];
+    private readonly Lazy<KafkaCluster> _cluster;
 
     public PubSubFeature(RuntimeResources resources, TimeProvider time, ILoggerFactory loggers)
     {
-        this.resources = resources;
-        this.time = time;
-        logger = loggers.CreateLogger("LocalDapr.PubSub");
-        components = resources.OfType("pubsub.").ToDictionary(c => c.Name, c => new PubSubComponent(c), StringComparer.Ordinal);
-        cluster = new Lazy<KafkaCluster>(StartCluster, LazyThreadSafetyMode.ExecutionAndPublication);
-        if (components.Count > 0)
+        _resources = resources;
+        _time = time;
+        _logger = loggers.CreateLogger("LocalDapr.PubSub");
+        _components = resources.OfType("pubsub.").ToDictionary(c => c.Name, c => new PubSubComponent(c), StringComparer.Ordinal);
+        _cluster = new Lazy<KafkaCluster>(StartCluster, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (_components.Count > 0)
         {
-            _ = cluster.Value;
+            _ = _cluster.Value;
         }
     }
 
+    /// <summary>
     /// The Kafka bootstrap servers (`127.0.0.1:PORT,...`) for kcat and Confluent.Kafka clients; null without
     /// pub/sub components.
-    public string? BootstrapServers => components.Count > 0 ? cluster.Value.BootstrapServers : null;
+    /// </summary>
+    public string? BootstrapServers => _components.Count > 0 ? _cluster.Value.BootstrapServers : null;
 
-    public IReadOnlyCollection<string> ComponentNames => components.Keys;
+    public IReadOnlyCollection<string> ComponentNames => _components.Keys;
 
     private KafkaCluster StartCluster()
     {
-        var started = KafkaCluster.Start(brokers: 3, logger);
-        foreach (var component in components.Values)
+        var started = KafkaCluster.Start(brokers: 3, _logger);
+        foreach (var component in _components.Values)
         {
-            logger.LogInformation("pubsub {Component}: brokers '{Brokers}' replaced by the local Kafka cluster {BootstrapServers}",
+            _logger.LogInformation("pubsub {Component}: brokers '{Brokers}' replaced by the local Kafka cluster {BootstrapServers}",
                 component.Name, component.Definition.GetMetadata("brokers"), started.BootstrapServers);
         }
 
         return started;
     }
 
-    public IEnumerable<string> DescribeEndpoints() => components.Values.Select(c =>
-        $"pubsub '{c.Name}' (pubsub.kafka): Kafka bootstrap servers {cluster.Value.BootstrapServers}");
+    public IEnumerable<string> DescribeEndpoints() => _components.Values.Select(c =>
+        $"pubsub '{c.Name}' (pubsub.kafka): Kafka bootstrap servers {_cluster.Value.BootstrapServers}");
 
     public void MapHttp(IEndpointRouteBuilder endpoints) => PubSubApi.MapHttp(endpoints, this);
 
     public void MapGrpc(DaprGrpcMethods methods) => PubSubApi.MapGrpc(methods, this);
 
+    /// <summary>
     /// Publishes for <paramref name="appId"/> as daprd does: component visible to the app, topic allowed by the
     /// scopes, payload wrapped in a CloudEvent unless `rawPayload` is set, record key from `partitionKey`
     /// (else the CloudEvent id), every metadata entry a Kafka header.
+    /// </summary>
     public async Task PublishAsync(string appId, PublishInput input, CancellationToken cancellationToken)
     {
-        if (!components.Values.Any(c => c.IsVisibleTo(appId)))
+        if (!_components.Values.Any(c => c.IsVisibleTo(appId)))
         {
             throw PublishException.NotConfigured();
         }
@@ -75,7 +83,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
             throw PublishException.EmptyName();
         }
 
-        if (!components.TryGetValue(input.PubsubName, out var component) || !component.IsVisibleTo(appId))
+        if (!_components.TryGetValue(input.PubsubName, out var component) || !component.IsVisibleTo(appId))
         {
             throw PublishException.NotFound(input.PubsubName);
         }
@@ -101,7 +109,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         {
             try
             {
-                value = CloudEventEnvelope.Build(appId, input, time.GetLocalNow());
+                value = CloudEventEnvelope.Build(appId, input, _time.GetLocalNow());
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
             {
@@ -114,8 +122,10 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         await ProduceAsync(component, input.Topic, value, metadata, key, cancellationToken);
     }
 
+    /// <summary>
     /// What daprd does after a failed delivery with a dead-letter topic: the original bytes and metadata go to
     /// that topic of the same component, subject to the subscriber's publishing scopes.
+    /// </summary>
     internal Task PublishDeadLetterAsync(
         PubSubComponent component, string topic, string appId, byte[] payload, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
@@ -145,7 +155,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         };
         try
         {
-            await cluster.Value.ProduceAsync(topic, message, cancellationToken);
+            await _cluster.Value.ProduceAsync(topic, message, cancellationToken);
         }
         catch (KafkaException e)
         {
@@ -153,11 +163,13 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         }
     }
 
+    /// <summary>
     /// Reads the app's subscriptions (declarative resources scoped to it, then `GET /dapr/subscribe`) and starts a
     /// consumer per component in the component's consumer group.
+    /// </summary>
     public async Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
-        if (components.Count == 0 || sidecar.App.BaseAddress is null)
+        if (_components.Count == 0 || sidecar.App.BaseAddress is null)
         {
             return;
         }
@@ -175,23 +187,23 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
         var state = StateOf(sidecar);
         state.Subscriptions = accepted;
-        var resiliencies = resources.OfKind("Resiliency").ToList();
+        var resiliencies = _resources.OfKind("Resiliency").ToList();
         foreach (var group in accepted.GroupBy(s => s.PubsubName, StringComparer.Ordinal))
         {
-            var component = components[group.Key];
+            var component = _components[group.Key];
             var byTopic = group.ToDictionary(s => s.Topic, StringComparer.Ordinal);
             foreach (var topic in byTopic.Keys)
             {
-                await cluster.Value.EnsureTopicAsync(topic, cancellationToken);
+                await _cluster.Value.EnsureTopicAsync(topic, cancellationToken);
             }
 
             var handler = new MessageHandler(
                 sidecar, component, byTopic, InboundResiliency.For(resiliencies, component.Name, sidecar.AppId),
                 (topic, appId, payload, metadata, ct) => PublishDeadLetterAsync(component, topic, appId, payload, metadata, ct),
-                time);
+                _time);
             var groupId = component.ConsumerGroupFor(sidecar.Instance, state.UuidFor(component.Name));
-            var subscriber = new KafkaSubscriber(cluster.Value.BootstrapServers, groupId, component.InitialOffset, byTopic.Keys, handler, sidecar.Logger);
-            lock (gate)
+            var subscriber = new KafkaSubscriber(_cluster.Value.BootstrapServers, groupId, component.InitialOffset, byTopic.Keys, handler, sidecar.Logger);
+            lock (_gate)
             {
                 state.Subscribers.Add(subscriber);
             }
@@ -202,13 +214,15 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         }
     }
 
+    /// <summary>
     /// Stops the app's consumers; they leave their groups, which hand the partitions to the other members.
+    /// </summary>
     public async Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
         List<KafkaSubscriber> stopping;
-        lock (gate)
+        lock (_gate)
         {
-            if (!sidecars.TryGetValue(sidecar.Instance, out var state))
+            if (!_sidecars.TryGetValue(sidecar.Instance, out var state))
             {
                 return;
             }
@@ -221,13 +235,15 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         await Task.WhenAll(stopping.Select(s => s.DisposeAsync().AsTask()));
     }
 
+    /// <summary>
     /// `subscriptions` of `GET /v1.0/metadata`, in daprd's shape.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, object?>> Metadata(Sidecar sidecar)
     {
         IReadOnlyList<TopicSubscription> subscriptions;
-        lock (gate)
+        lock (_gate)
         {
-            subscriptions = sidecars.TryGetValue(sidecar.Instance, out var state) ? state.Subscriptions : [];
+            subscriptions = _sidecars.TryGetValue(sidecar.Instance, out var state) ? state.Subscriptions : [];
         }
 
         yield return new("subscriptions", subscriptions.Select(s => new
@@ -244,23 +260,23 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
     public async ValueTask DisposeAsync()
     {
         List<KafkaSubscriber> all;
-        lock (gate)
+        lock (_gate)
         {
-            all = sidecars.Values.SelectMany(s => s.Subscribers).ToList();
-            sidecars.Clear();
+            all = _sidecars.Values.SelectMany(s => s.Subscribers).ToList();
+            _sidecars.Clear();
         }
 
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
-        if (cluster.IsValueCreated)
+        if (_cluster.IsValueCreated)
         {
-            cluster.Value.Dispose();
+            _cluster.Value.Dispose();
         }
     }
 
     private List<TopicSubscription> Declarative(Sidecar sidecar)
     {
         var result = new List<TopicSubscription>();
-        foreach (var document in resources.OfKind("Subscription"))
+        foreach (var document in _resources.OfKind("Subscription"))
         {
             if (document.Scopes.Count > 0 && !document.Scopes.Contains(sidecar.AppId, StringComparer.Ordinal))
             {
@@ -280,12 +296,14 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         return result;
     }
 
+    /// <summary>
     /// daprd's checks before subscribing: a known component visible to the app, a topic the scopes allow, at least
     /// one route, and one subscription per component and topic (declarative ones come first and win).
+    /// </summary>
     private bool Accept(Sidecar sidecar, TopicSubscription subscription, List<TopicSubscription> accepted)
     {
         string? problem = null;
-        if (!components.TryGetValue(subscription.PubsubName, out var component) || !component.IsVisibleTo(sidecar.AppId))
+        if (!_components.TryGetValue(subscription.PubsubName, out var component) || !component.IsVisibleTo(sidecar.AppId))
         {
             problem = $"pubsub '{subscription.PubsubName}' is not found";
         }
@@ -318,22 +336,24 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
     private SidecarSubscriptions StateOf(Sidecar sidecar)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!sidecars.TryGetValue(sidecar.Instance, out var state))
+            if (!_sidecars.TryGetValue(sidecar.Instance, out var state))
             {
-                sidecars[sidecar.Instance] = state = new SidecarSubscriptions();
+                _sidecars[sidecar.Instance] = state = new SidecarSubscriptions();
             }
 
             return state;
         }
     }
 
+    /// <summary>
     /// Per sidecar: its consumers, its subscriptions, and the {uuid} of each component (fixed for the sidecar's
     /// life, as daprd resolves it once when it loads the component; app restarts keep it).
+    /// </summary>
     private sealed class SidecarSubscriptions
     {
-        private readonly Dictionary<string, Guid> uuids = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Guid> _uuids = new(StringComparer.Ordinal);
 
         public List<KafkaSubscriber> Subscribers { get; } = [];
 
@@ -341,11 +361,11 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
         public Guid UuidFor(string component)
         {
-            lock (uuids)
+            lock (_uuids)
             {
-                if (!uuids.TryGetValue(component, out var uuid))
+                if (!_uuids.TryGetValue(component, out var uuid))
                 {
-                    uuids[component] = uuid = Guid.NewGuid();
+                    _uuids[component] = uuid = Guid.NewGuid();
                 }
 
                 return uuid;

@@ -1,7 +1,9 @@
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// Why a publish failed, with daprd's error code; the APIs turn it into their status codes
 /// (pkg/api/errors/pubsub.go, pkg/messages/predefined.go).
+/// </summary>
 public sealed class PublishException(PublishError error, string errorCode, string message) : Exception(message)
 {
     public PublishError Error { get; } = error;

@@ -3,10 +3,12 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// A retry policy as dapr/kit `retry.Config` decodes it, used both for a Resiliency retry policy and for
 /// pubsub.kafka's own consume retry (metadata with the prefix `backOff`). Defaults (kit DefaultConfig): constant,
 /// 5 s, maxRetries -1 (forever); exponential starts at 500 ms, ×1.5, randomised ±50 %, capped at 60 s, and gives
 /// up after 15 min in total.
+/// </summary>
 public sealed record RetryPolicy
 {
     public bool Exponential { get; init; }
@@ -23,10 +25,14 @@ public sealed record RetryPolicy
 
     public TimeSpan MaxElapsedTime { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
     /// Retries after the first attempt; -1 = no limit.
+    /// </summary>
     public int MaxRetries { get; init; } = -1;
 
+    /// <summary>
     /// The wait before retry number <paramref name="retry"/> (1-based), or null when the policy is exhausted.
+    /// </summary>
     public TimeSpan? DelayBefore(int retry, TimeSpan elapsed)
     {
         if (MaxRetries >= 0 && retry > MaxRetries)
@@ -50,9 +56,11 @@ public sealed record RetryPolicy
         return TimeSpan.FromMilliseconds(Math.Max(0, randomised));
     }
 
+    /// <summary>
     /// Reads the fields from YAML-shaped values (`policy`, `duration`, `initialInterval`, `randomizationFactor`,
     /// `multiplier`, `maxInterval`, `maxElapsedTime`, `maxRetries`), each name prefixed by <paramref name="prefix"/>
     /// (`backOff` → `backOffPolicy`, `backOffDuration`, ...). Names are matched case-insensitively, as mapstructure does.
+    /// </summary>
     public static RetryPolicy Decode(IReadOnlyDictionary<string, string> values, string prefix, string where)
     {
         string? Get(string field)

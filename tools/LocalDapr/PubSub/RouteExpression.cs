@@ -4,19 +4,21 @@ using System.Text.Json.Nodes;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// The part of CEL that routing rules use, evaluated over `{"event": the CloudEvent}` as daprd does: paths from
 /// `event` (`event.type`, `event.data.amount`, `event["data"]`), string/number/bool/null literals, comparisons
 /// (equal, not equal, less, greater), and, or, not, and parentheses. Anything else is rejected when the subscription is read, naming the expression.
 /// A path that does not exist in the event makes its comparison false (CEL would raise "no such key"; daprd then
 /// treats the rule as not matching).
+/// </summary>
 public sealed class RouteExpression
 {
-    private readonly Node root;
+    private readonly Node _root;
 
     private RouteExpression(string text, Node root)
     {
         Text = text;
-        this.root = root;
+        _root = root;
     }
 
     public string Text { get; }
@@ -28,7 +30,7 @@ public sealed class RouteExpression
         return new RouteExpression(text, node);
     }
 
-    public bool Matches(JsonNode? cloudEvent) => root.Evaluate(cloudEvent) is Value { Kind: ValueKind.Bool, Bool: true };
+    public bool Matches(JsonNode? cloudEvent) => _root.Evaluate(cloudEvent) is Value { Kind: ValueKind.Bool, Bool: true };
 
     public override string ToString() => Text;
 
@@ -135,15 +137,15 @@ public sealed class RouteExpression
 
     private sealed class Parser(string text)
     {
-        private int position;
+        private int _position;
 
         public Node ParseAll()
         {
             var node = ParseOr();
             SkipSpace();
-            if (position < text.Length)
+            if (_position < text.Length)
             {
-                throw Error($"unexpected '{text[position..]}'");
+                throw Error($"unexpected '{text[_position..]}'");
             }
 
             return node;
@@ -176,7 +178,7 @@ public sealed class RouteExpression
             SkipSpace();
             if (Peek("!") && !Peek("!="))
             {
-                position++;
+                _position++;
                 return new Not(ParseUnary());
             }
 
@@ -195,15 +197,15 @@ public sealed class RouteExpression
         private Node ParsePrimary()
         {
             SkipSpace();
-            if (position >= text.Length)
+            if (_position >= text.Length)
             {
                 throw Error("the expression ends too early");
             }
 
-            var c = text[position];
+            var c = text[_position];
             if (c == '(')
             {
-                position++;
+                _position++;
                 var inner = ParseOr();
                 if (!Accept(")"))
                 {
@@ -218,15 +220,15 @@ public sealed class RouteExpression
                 return new Literal(new Value(ValueKind.String, String: ReadString()));
             }
 
-            if (char.IsDigit(c) || (c == '-' && position + 1 < text.Length && char.IsDigit(text[position + 1])))
+            if (char.IsDigit(c) || (c == '-' && _position + 1 < text.Length && char.IsDigit(text[_position + 1])))
             {
-                var start = position++;
-                while (position < text.Length && (char.IsDigit(text[position]) || text[position] is '.' or 'e' or 'E'))
+                var start = _position++;
+                while (_position < text.Length && (char.IsDigit(text[_position]) || text[_position] is '.' or 'e' or 'E'))
                 {
-                    position++;
+                    _position++;
                 }
 
-                var number = text[start..position];
+                var number = text[start.._position];
                 return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                     ? new Literal(new Value(ValueKind.Number, Number: value))
                     : throw Error($"'{number}' is not a number");
@@ -250,14 +252,14 @@ public sealed class RouteExpression
             var segments = new List<string>();
             while (true)
             {
-                if (position < text.Length && text[position] == '.')
+                if (_position < text.Length && text[_position] == '.')
                 {
-                    position++;
+                    _position++;
                     segments.Add(ReadIdentifier());
                 }
-                else if (position < text.Length && text[position] == '[')
+                else if (_position < text.Length && text[_position] == '[')
                 {
-                    position++;
+                    _position++;
                     SkipSpace();
                     segments.Add(ReadString());
                     if (!Accept("]"))
@@ -272,7 +274,7 @@ public sealed class RouteExpression
             }
 
             SkipSpace();
-            if (position < text.Length && text[position] == '(')
+            if (_position < text.Length && text[_position] == '(')
             {
                 throw Error("function calls are not supported");
             }
@@ -283,45 +285,45 @@ public sealed class RouteExpression
         private string ReadIdentifier()
         {
             SkipSpace();
-            var start = position;
-            while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
+            var start = _position;
+            while (_position < text.Length && (char.IsLetterOrDigit(text[_position]) || text[_position] == '_'))
             {
-                position++;
+                _position++;
             }
 
-            return position > start ? text[start..position] : throw Error($"expected a name at '{text[start..]}'");
+            return _position > start ? text[start.._position] : throw Error($"expected a name at '{text[start..]}'");
         }
 
         private string ReadString()
         {
-            var quote = text[position];
+            var quote = text[_position];
             if (quote is not ('"' or '\''))
             {
                 throw Error("expected a string");
             }
 
             var builder = new System.Text.StringBuilder();
-            position++;
-            while (position < text.Length && text[position] != quote)
+            _position++;
+            while (_position < text.Length && text[_position] != quote)
             {
-                if (text[position] == '\\' && position + 1 < text.Length)
+                if (text[_position] == '\\' && _position + 1 < text.Length)
                 {
-                    position++;
+                    _position++;
                 }
 
-                builder.Append(text[position++]);
+                builder.Append(text[_position++]);
             }
 
-            if (position >= text.Length)
+            if (_position >= text.Length)
             {
                 throw Error("unterminated string");
             }
 
-            position++;
+            _position++;
             return builder.ToString();
         }
 
-        private bool Peek(string token) => string.CompareOrdinal(text, position, token, 0, token.Length) == 0;
+        private bool Peek(string token) => string.CompareOrdinal(text, _position, token, 0, token.Length) == 0;
 
         private bool Accept(string token)
         {
@@ -331,15 +333,15 @@ public sealed class RouteExpression
                 return false;
             }
 
-            position += token.Length;
+            _position += token.Length;
             return true;
         }
 
         private void SkipSpace()
         {
-            while (position < text.Length && char.IsWhiteSpace(text[position]))
+            while (_position < text.Length && char.IsWhiteSpace(text[_position]))
             {
-                position++;
+                _position++;
             }
         }
 

@@ -4,9 +4,11 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// `GET /dapr/subscribe` as daprd asks it (pkg/runtime/pubsub/subscriptions.go GetSubscriptionsHTTP): with
 /// `Content-Type: application/json` and `dapr-app-id`; 404 = no subscriptions; another status or an unreadable
 /// answer = logged, no subscriptions. Transport failures are retried like daprd's built-in init policy.
+/// </summary>
 internal static class SubscriptionDiscovery
 {
     private const int Retries = 3;

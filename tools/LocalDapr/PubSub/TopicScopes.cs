@@ -1,31 +1,33 @@
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// Topic-level access of a pub/sub component, from its metadata `publishingScopes`, `subscriptionScopes`
 /// (`app1=topic1,topic2;app2=topic3`), `allowedTopics` and `protectedTopics` (comma lists), read as daprd reads
 /// them (pkg/runtime/pubsub scopes.go GetScopedTopics, isOperationAllowed): names case-insensitive, spaces removed;
 /// an app absent from a scope list may use every topic; `app=` with no topics may use none.
+/// </summary>
 public sealed class TopicScopes
 {
-    private readonly Dictionary<string, HashSet<string>> publishing;
-    private readonly Dictionary<string, HashSet<string>> subscribing;
-    private readonly HashSet<string> allowed;
-    private readonly HashSet<string> protectedTopics;
+    private readonly Dictionary<string, HashSet<string>> _publishing;
+    private readonly Dictionary<string, HashSet<string>> _subscribing;
+    private readonly HashSet<string> _allowed;
+    private readonly HashSet<string> _protectedTopics;
 
     public TopicScopes(IReadOnlyDictionary<string, string> metadata)
     {
-        publishing = AppTopics(Find(metadata, "publishingScopes"));
-        subscribing = AppTopics(Find(metadata, "subscriptionScopes"));
-        allowed = Topics(Find(metadata, "allowedTopics"));
-        protectedTopics = Topics(Find(metadata, "protectedTopics"));
+        _publishing = AppTopics(Find(metadata, "publishingScopes"));
+        _subscribing = AppTopics(Find(metadata, "subscriptionScopes"));
+        _allowed = Topics(Find(metadata, "allowedTopics"));
+        _protectedTopics = Topics(Find(metadata, "protectedTopics"));
     }
 
-    public bool MayPublish(string appId, string topic) => IsAllowed(topic, publishing.GetValueOrDefault(appId));
+    public bool MayPublish(string appId, string topic) => IsAllowed(topic, _publishing.GetValueOrDefault(appId));
 
-    public bool MaySubscribe(string appId, string topic) => IsAllowed(topic, subscribing.GetValueOrDefault(appId));
+    public bool MaySubscribe(string appId, string topic) => IsAllowed(topic, _subscribing.GetValueOrDefault(appId));
 
     private bool IsAllowed(string topic, HashSet<string>? scoped)
     {
-        if (allowed.Count > 0 && !allowed.Contains(topic))
+        if (_allowed.Count > 0 && !_allowed.Contains(topic))
         {
             return false;
         }
@@ -33,7 +35,7 @@ public sealed class TopicScopes
         // A protected topic needs an explicit grant; any other topic is open unless the app is scoped.
         if (scoped is null || scoped.Count == 0)
         {
-            return !protectedTopics.Contains(topic);
+            return !_protectedTopics.Contains(topic);
         }
 
         return scoped.Contains(topic);

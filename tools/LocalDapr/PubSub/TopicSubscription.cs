@@ -3,9 +3,11 @@ using DaprOrders.LocalDapr.Components;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
+/// <summary>
 /// One subscription of an app to a topic, from `GET /dapr/subscribe` (programmatic) or a `Subscription`
 /// resource (declarative): where each event goes (rules in order, the last one without a match is the default),
 /// where failures go, and subscription metadata such as `rawPayload`.
+/// </summary>
 public sealed record TopicSubscription(
     string PubsubName,
     string Topic,
@@ -19,12 +21,16 @@ public sealed record TopicSubscription(
 
     public bool RawPayload => Metadata.TryGetValue("rawPayload", out var raw) && bool.TryParse(raw, out var on) && on;
 
+    /// <summary>
     /// The first rule whose match is true, else the default; null = no route for this event (it is dropped).
+    /// </summary>
     public string? RouteFor(System.Text.Json.Nodes.JsonNode? cloudEvent) =>
         Rules.FirstOrDefault(r => r.Match is null || r.Match.Matches(cloudEvent))?.Path;
 
+    /// <summary>
     /// daprd's subscription shape (pkg/runtime/pubsub/subscriptions.go), keys matched case-insensitively
     /// as Go's JSON decoder does, so both the SDK's `pubsubName` and the docs' `pubsubname` work.
+    /// </summary>
     public static IReadOnlyList<TopicSubscription> FromSubscribeResponse(string json)
     {
         if (string.IsNullOrWhiteSpace(json))
@@ -58,7 +64,9 @@ public sealed record TopicSubscription(
         return result;
     }
 
+    /// <summary>
     /// A `Subscription` resource: dapr.io/v1alpha1 (`route`) or v2alpha1 (`routes.rules`, `routes.default`).
+    /// </summary>
     public static TopicSubscription FromDocument(ResourceDocument document)
     {
         var where = $"{document.SourceFile}: Subscription '{document.Name}'";
@@ -125,7 +133,9 @@ public sealed record TopicSubscription(
     private sealed record SubscribeRule(string? Match, string? Path);
 }
 
+/// <summary>
 /// A route: events matching <see cref="Match"/> (null = every event) are posted to <see cref="Path"/>.
+/// </summary>
 public sealed record RouteRule(RouteExpression? Match, string Path)
 {
     public static RouteRule Of(string? match, string? path, string where)

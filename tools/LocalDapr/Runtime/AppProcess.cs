@@ -4,37 +4,43 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
+/// <summary>
 /// An app's child process: started with the standard Dapr variables, its output prefixed line by line, the last
 /// lines kept for error reports, and its whole process tree stopped with it.
+/// </summary>
 internal sealed class AppProcess
 {
     private const int KeptLines = 200;
 
-    private readonly Process process;
-    private readonly Queue<string> recent = new();
-    private readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource outputDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int openStreams = 2;
+    private readonly Process _process;
+    private readonly Queue<string> _recent = new();
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _openStreams = 2;
 
-    private AppProcess(Process process) => this.process = process;
+    private AppProcess(Process process) => _process = process;
 
-    public int Id => process.Id;
+    public int Id => _process.Id;
 
+    /// <summary>
     /// Completes with the exit code once the process has exited and its output is read.
-    public Task<int> Exited => exited.Task;
+    /// </summary>
+    public Task<int> Exited => _exited.Task;
 
     public string RecentOutput
     {
         get
         {
-            lock (recent)
+            lock (_recent)
             {
-                return string.Join(Environment.NewLine, recent);
+                return string.Join(Environment.NewLine, _recent);
             }
         }
     }
 
+    /// <summary>
     /// The variables daprd's CLI gives an app; inherited Dapr variables are removed so the app sees only these.
+    /// </summary>
     public static Dictionary<string, string?> DaprEnvironment(AppInstance instance, IReadOnlyDictionary<string, string> extra)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -105,7 +111,9 @@ internal sealed class AppProcess
         return app;
     }
 
+    /// <summary>
     /// Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.
+    /// </summary>
     public static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
     {
         try
@@ -120,8 +128,10 @@ internal sealed class AppProcess
         }
     }
 
+    /// <summary>
     /// Waits until the app accepts TCP connections on its port (as daprd waits for the app channel).
     /// Nothing signals "listening", so the port is tried every 100 ms until the deadline.
+    /// </summary>
     public async Task WaitForPortAsync(AppInstance instance, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (instance.AppPort is not int port)
@@ -161,10 +171,12 @@ internal sealed class AppProcess
         }
     }
 
+    /// <summary>
     /// SIGTERM to the whole tree, then SIGKILL to whatever still runs after <paramref name="grace"/>.
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        var tree = ProcessTree.Of(process.Id);
+        var tree = ProcessTree.Of(_process.Id);
         ProcessTree.Terminate(tree);
         using var timeout = new CancellationTokenSource(grace);
         try
@@ -178,7 +190,7 @@ internal sealed class AppProcess
         await KillAsync(tree);
     }
 
-    public Task KillAsync() => KillAsync(ProcessTree.Of(process.Id));
+    public Task KillAsync() => KillAsync(ProcessTree.Of(_process.Id));
 
     private async Task KillAsync(IReadOnlyList<int> knownTree)
     {
@@ -186,7 +198,7 @@ internal sealed class AppProcess
         var alive = knownTree.Where(ProcessTree.IsAlive).ToList();
         if (!Exited.IsCompleted)
         {
-            alive.AddRange(ProcessTree.Of(process.Id));
+            alive.AddRange(ProcessTree.Of(_process.Id));
         }
 
         var killed = alive.Distinct().ToList();
@@ -200,27 +212,27 @@ internal sealed class AppProcess
             await Task.Delay(20, CancellationToken.None);
         }
 
-        process.Dispose();
+        _process.Dispose();
     }
 
     private void OnLine(string? line, string prefix, Action<string> output)
     {
         if (line is null)
         {
-            if (Interlocked.Decrement(ref openStreams) == 0)
+            if (Interlocked.Decrement(ref _openStreams) == 0)
             {
-                outputDrained.TrySetResult();
+                _outputDrained.TrySetResult();
             }
 
             return;
         }
 
-        lock (recent)
+        lock (_recent)
         {
-            recent.Enqueue(line);
-            if (recent.Count > KeptLines)
+            _recent.Enqueue(line);
+            if (_recent.Count > KeptLines)
             {
-                recent.Dequeue();
+                _recent.Dequeue();
             }
         }
 
@@ -230,12 +242,14 @@ internal sealed class AppProcess
     private async void OnExited()
     {
         // Exited fires before the last output lines are read; wait (briefly) so error reports contain them.
-        await Task.WhenAny(outputDrained.Task, Task.Delay(TimeSpan.FromSeconds(2)));
-        exited.TrySetResult(process.ExitCode);
+        await Task.WhenAny(_outputDrained.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+        _exited.TrySetResult(_process.ExitCode);
     }
 }
 
+/// <summary>
 /// An app did not come up: it could not be started, exited, or did not open its port in time.
+/// </summary>
 public sealed class AppStartException(AppInstance instance, string reason, string output)
     : Exception($"App {instance.InstanceName} {reason}." + (output.Length > 0 ? $" Its output:{Environment.NewLine}{output}" : " It wrote no output."))
 {

@@ -4,6 +4,7 @@ using DaprOrders.LocalDapr.State;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
+/// <summary>
 /// The local Dapr runtime: runtime-wide features and resources, and per app instance a sidecar (and, when the
 /// app has a command, its child process). `localdapr run -f` and the tests drive it through this API:
 /// <code>
@@ -12,40 +13,43 @@ namespace DaprOrders.LocalDapr.Runtime;
 /// await runtime.StopAppAsync(orders, AppStopMode.Kill, ct);   // a crash
 /// await runtime.RestartAppAsync(orders, ct);                  // same sidecar ports
 /// </code>
+/// </summary>
 public sealed class LocalDaprRuntime : IAsyncDisposable
 {
-    private readonly RuntimeContext context;
-    private readonly HttpClient appHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly Lock gate = new();
-    private readonly List<Slot> slots = [];
-    private readonly ILogger logger;
+    private readonly RuntimeContext _context;
+    private readonly HttpClient _appHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly Lock _gate = new();
+    private readonly List<Slot> _slots = [];
+    private readonly ILogger _logger;
 
     private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
     {
-        this.context = context;
+        _context = context;
         Features = features;
-        logger = context.Loggers.CreateLogger("LocalDapr");
+        _logger = context.Loggers.CreateLogger("LocalDapr");
     }
 
-    public RuntimeResources Resources => context.Resources;
+    public RuntimeResources Resources => _context.Resources;
 
     public IReadOnlyList<ISidecarFeature> Features { get; }
 
-    public string MailFolder => context.Options.MailFolder;
+    public string MailFolder => _context.Options.MailFolder;
 
     public IReadOnlyList<AppInstance> Instances
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return slots.Select(s => s.Sidecar.Instance).ToList();
+                return _slots.Select(s => s.Sidecar.Instance).ToList();
             }
         }
     }
 
+    /// <summary>
     /// Loads the resources (invalid ones throw <see cref="ResourceException"/> naming file and field) and
     /// creates the features; no app runs yet.
+    /// </summary>
     public static Task<LocalDaprRuntime> StartAsync(LocalDaprOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,35 +59,39 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         return Task.FromResult(new LocalDaprRuntime(context, SidecarFeatures.Create(context)));
     }
 
+    /// <summary>
     /// Starts a sidecar, then the app (if it has a command) with the standard Dapr variables, waits until its port
     /// answers (or throws <see cref="AppStartException"/> with its output) and tells the features it is ready.
+    /// </summary>
     public async Task<AppInstance> StartAppAsync(AppSpec spec, CancellationToken cancellationToken)
     {
         int index;
-        lock (gate)
+        lock (_gate)
         {
-            index = slots.Count(s => s.Sidecar.AppId == spec.AppId);
+            index = _slots.Count(s => s.Sidecar.AppId == spec.AppId);
         }
 
         var sidecarSpec = new SidecarSpec(
             spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
-            spec.DaprApiToken ?? context.Options.DaprApiToken, spec.AppApiToken ?? context.Options.AppApiToken);
-        var host = await SidecarHost.StartAsync(sidecarSpec, index, context.Resources, context.Loggers, Features, appHttp, cancellationToken);
+            spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken);
+        var host = await SidecarHost.StartAsync(sidecarSpec, index, _context.Resources, _context.Loggers, Features, _appHttp, cancellationToken);
         var slot = new Slot(spec, host);
-        lock (gate)
+        lock (_gate)
         {
-            slots.Add(slot);
+            _slots.Add(slot);
         }
 
-        logger.LogInformation(
+        _logger.LogInformation(
             "Sidecar {Instance}: HTTP on 127.0.0.1:{HttpPort}, gRPC on 127.0.0.1:{GrpcPort}, app port {AppPort}",
             slot.Sidecar.Instance.InstanceName, slot.Sidecar.Instance.HttpPort, slot.Sidecar.Instance.GrpcPort, spec.AppPort);
         await RunAppAsync(slot, cancellationToken);
         return slot.Sidecar.Instance;
     }
 
+    /// <summary>
     /// Stops the app: gracefully (features let go first, then SIGTERM) or killed (a crash: SIGKILL, then the
     /// features notice). The sidecar keeps listening so the app can be restarted on the same ports.
+    /// </summary>
     public Task StopAppAsync(AppInstance instance, AppStopMode mode, CancellationToken cancellationToken) =>
         StopAsync(SlotOf(instance), mode, cancellationToken);
 
@@ -106,7 +114,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             }
             else
             {
-                await process.StopAsync(context.Options.AppStopTimeout);
+                await process.StopAsync(_context.Options.AppStopTimeout);
             }
         }
 
@@ -116,7 +124,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
     /// Starts a stopped app again with the same spec and sidecar.
+    /// </summary>
     public async Task<AppInstance> RestartAppAsync(AppInstance instance, CancellationToken cancellationToken)
     {
         var slot = SlotOf(instance);
@@ -134,30 +144,40 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         return slot.Sidecar.Instance;
     }
 
+    /// <summary>
     /// The sidecar of an instance, as features see it.
+    /// </summary>
     public Sidecar SidecarOf(AppInstance instance) => SlotOf(instance).Sidecar;
 
+    /// <summary>
     /// The process id of a running app (null without a command or when stopped).
+    /// </summary>
     public int? ProcessIdOf(AppInstance instance) => SlotOf(instance).Process?.Id;
 
+    /// <summary>
     /// Completes when the app's process exits (by itself or stopped) with its exit code.
+    /// </summary>
     public Task<int> ExitOf(AppInstance instance) =>
         SlotOf(instance).LastProcess?.Exited ?? throw new InvalidOperationException($"App {instance.InstanceName} has no process.");
 
+    /// <summary>
     /// The last lines the app wrote.
+    /// </summary>
     public string RecentOutputOf(AppInstance instance) => SlotOf(instance).LastProcess?.RecentOutput ?? "";
 
+    /// <summary>
     /// Lines about where the features listen (e.g. Kafka bootstrap servers).
+    /// </summary>
     public IEnumerable<string> DescribeEndpoints() =>
         Features.OfType<IRuntimeEndpoints>().SelectMany(f => f.DescribeEndpoints());
 
     public async ValueTask DisposeAsync()
     {
         List<Slot> all;
-        lock (gate)
+        lock (_gate)
         {
-            all = [.. slots];
-            slots.Clear();
+            all = [.. _slots];
+            _slots.Clear();
         }
 
         await Task.WhenAll(all.Select(async slot =>
@@ -185,19 +205,19 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             }
         }
 
-        appHttp.Dispose();
+        _appHttp.Dispose();
     }
 
     private async Task StopSlotAsync(Slot slot)
     {
-        using var timeout = new CancellationTokenSource(context.Options.AppStopTimeout * 2);
+        using var timeout = new CancellationTokenSource(_context.Options.AppStopTimeout * 2);
         try
         {
             await StopAsync(slot, AppStopMode.Graceful, timeout.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
         {
-            logger.LogWarning("Stopping {Instance} did not finish cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
+            _logger.LogWarning("Stopping {Instance} did not finish cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
             if (slot.TakeProcess() is { } process)
             {
                 await process.KillAsync();
@@ -216,11 +236,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
                 throw new AppStartException(instance, $"was not started: port {port} is already in use by another process", "");
             }
 
-            var process = AppProcess.Start(slot.Spec, instance, context.Options.AppOutput);
+            var process = AppProcess.Start(slot.Spec, instance, _context.Options.AppOutput);
             slot.SetProcess(process);
             try
             {
-                await process.WaitForPortAsync(instance, context.Options.AppReadyTimeout, cancellationToken);
+                await process.WaitForPortAsync(instance, _context.Options.AppReadyTimeout, cancellationToken);
             }
             catch
             {
@@ -239,8 +259,10 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
     /// An app that exits by itself (a crash, or killed from outside) is noticed as daprd notices its app channel
     /// closing: health turns 500 and the features let go of it. It can be restarted with <see cref="RestartAppAsync"/>.
+    /// </summary>
     private async Task WatchForCrashAsync(Slot slot, AppProcess process)
     {
         var code = await process.Exited;
@@ -250,15 +272,15 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
 
         slot.Host.Status.AppReady = false;
-        logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
+        _logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
         try
         {
-            using var timeout = new CancellationTokenSource(context.Options.AppStopTimeout * 2);
+            using var timeout = new CancellationTokenSource(_context.Options.AppStopTimeout * 2);
             await NotifyStoppedAsync(slot, timeout.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or InvalidOperationException)
         {
-            logger.LogWarning("Features did not let go of {Instance} cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
+            _logger.LogWarning("Features did not let go of {Instance} cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
         }
     }
 
@@ -272,9 +294,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     private Slot SlotOf(AppInstance instance)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return slots.Find(s => s.Sidecar.Instance == instance)
+            return _slots.Find(s => s.Sidecar.Instance == instance)
                 ?? throw new InvalidOperationException($"No app instance {instance.InstanceName} in this runtime.");
         }
     }
@@ -287,26 +309,34 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         public Sidecar Sidecar => Host.Sidecar;
 
-        private AppProcess? process;
+        private AppProcess? _process;
 
         public Task CrashWatch { get; set; } = Task.CompletedTask;
 
+        /// <summary>
         /// The running process, if any.
-        public AppProcess? Process => Volatile.Read(ref process);
+        /// </summary>
+        public AppProcess? Process => Volatile.Read(ref _process);
 
+        /// <summary>
         /// The most recent process, running or not (its exit code and output stay readable).
+        /// </summary>
         public AppProcess? LastProcess { get; private set; }
 
         public void SetProcess(AppProcess started)
         {
             LastProcess = started;
-            Volatile.Write(ref process, started);
+            Volatile.Write(ref _process, started);
         }
 
+        /// <summary>
         /// Takes the running process away (whoever takes it stops it or reports its end); null if none.
-        public AppProcess? TakeProcess() => Interlocked.Exchange(ref process, null);
+        /// </summary>
+        public AppProcess? TakeProcess() => Interlocked.Exchange(ref _process, null);
 
+        /// <summary>
         /// Takes <paramref name="expected"/> if it is still the running process.
-        public bool TakeProcess(AppProcess expected) => Interlocked.CompareExchange(ref process, null, expected) == expected;
+        /// </summary>
+        public bool TakeProcess(AppProcess expected) => Interlocked.CompareExchange(ref _process, null, expected) == expected;
     }
 }

@@ -3,13 +3,17 @@ using System.Runtime.InteropServices;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
+/// <summary>
 /// Signals a process and all its descendants (`dotnet run` starts the app as a child of its own), read from /proc.
+/// </summary>
 internal static class ProcessTree
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
+    /// <summary>
     /// The process and its descendants, parents first.
+    /// </summary>
     public static IReadOnlyList<int> Of(int rootPid)
     {
         var parents = ParentsByPid();

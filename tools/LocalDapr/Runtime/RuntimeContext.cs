@@ -3,7 +3,9 @@ using DaprOrders.LocalDapr.State;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
+/// <summary>
 /// Runtime-wide singletons handed to every feature when the runtime starts (see <see cref="SidecarFeatures"/>).
+/// </summary>
 public sealed class RuntimeContext(LocalDaprOptions options, RuntimeResources resources, ILoggerFactory loggers, StateStores stateStores)
 {
     public LocalDaprOptions Options { get; } = options;
@@ -14,7 +16,9 @@ public sealed class RuntimeContext(LocalDaprOptions options, RuntimeResources re
 
     public TimeProvider Time => Options.Time;
 
+    /// <summary>
     /// The state stores (one per `state.*` component), shared by all sidecars; actor state is in
     /// <see cref="StateStores.ActorStateStore"/>.
+    /// </summary>
     public StateStores StateStores { get; } = stateStores;
 }

@@ -7,7 +7,9 @@ using DaprOrders.LocalDapr.Workflows;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
+/// <summary>
 /// The building blocks every sidecar serves. Add a feature here: one line, constructed from the runtime context.
+/// </summary>
 public static class SidecarFeatures
 {
     public static IReadOnlyList<ISidecarFeature> Create(RuntimeContext runtime) =>

@@ -7,8 +7,10 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Sidecars;
 
+/// <summary>
 /// The sidecar's own API, health and metadata, over HTTP (daprd pkg/api/http/healthz.go, metadata.go) and gRPC
 /// (`GetMetadata`, `SetMetadata`).
+/// </summary>
 public static class SidecarApi
 {
     public static void MapHttp(IEndpointRouteBuilder endpoints, RuntimeResources resources, IReadOnlyList<ISidecarFeature> features)
@@ -68,7 +70,9 @@ public static class SidecarApi
         });
     }
 
+    /// <summary>
     /// The gRPC side: `GetMetadata` (DaprClient.GetMetadataAsync) and `SetMetadata`.
+    /// </summary>
     public static void MapGrpc(DaprGrpcMethods methods, RuntimeResources resources) => methods
         .Unary<GetMetadataRequest, GetMetadataResponse>("GetMetadata", (_, call) =>
         {
@@ -95,7 +99,9 @@ public static class SidecarApi
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
     /// daprd's error body: `{"errorCode","message"}`.
+    /// </summary>
     public static IResult Error(int status, string errorCode, string message) =>
         Results.Json(new DaprError(errorCode, message), JsonOptions, statusCode: status);
 }

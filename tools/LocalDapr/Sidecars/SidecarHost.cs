@@ -6,15 +6,17 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace DaprOrders.LocalDapr.Sidecars;
 
+/// <summary>
 /// One sidecar: a Kestrel host on 127.0.0.1 with the Dapr HTTP API (HTTP/1.1) on one port and the Dapr gRPC API
 /// (HTTP/2 only, h2c with prior knowledge, as the SDK connects) on another. It outlives app restarts.
+/// </summary>
 internal sealed class SidecarHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private SidecarHost(WebApplication app, Sidecar sidecar, SidecarStatus status)
     {
-        this.app = app;
+        _app = app;
         Sidecar = sidecar;
         Status = status;
     }
@@ -93,14 +95,16 @@ internal sealed class SidecarHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await app.StopAsync(stopping.Token);
-        await app.DisposeAsync();
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
     }
 
     private static int PortOf(ListenOptions? listen) =>
         (listen?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("Kestrel did not report its port.");
 }
 
+/// <summary>
 /// What a sidecar is started with: its app, the ports to bind (null = a free port) and its tokens (already resolved
 /// against the runtime's defaults).
+/// </summary>
 internal sealed record SidecarSpec(string AppId, int? AppPort, int? HttpPort, int? GrpcPort, string? DaprApiToken, string? AppApiToken);

@@ -1,12 +1,16 @@
 namespace DaprOrders.LocalDapr.Sidecars;
 
+/// <summary>
 /// What daprd does to every request before routing.
+/// </summary>
 public static class SidecarMiddleware
 {
     public const string ApiTokenHeader = "dapr-api-token";
 
+    /// <summary>
     /// daprd `path.Clean`s the URL (CleanPathMiddleware): the actor SDK sends `//v1.0/...` because its default
     /// endpoint ends with a slash.
+    /// </summary>
     public static IApplicationBuilder UseCleanPath(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var path = context.Request.Path.Value;
@@ -23,8 +27,10 @@ public static class SidecarMiddleware
         return next(context);
     });
 
+    /// <summary>
     /// With DAPR_API_TOKEN set, daprd rejects calls without `dapr-api-token: {token}` (HTTP 401 "invalid api token",
     /// gRPC Unauthenticated), except the GET health routes, and strips the header once checked.
+    /// </summary>
     public static IApplicationBuilder UseApiToken(this IApplicationBuilder app, string? token) => app.Use(async (context, next) =>
     {
         if (token is not { Length: > 0 } || IsExempt(context.Request))

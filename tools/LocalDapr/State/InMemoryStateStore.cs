@@ -2,28 +2,34 @@ using DaprOrders.LocalDapr.Components;
 
 namespace DaprOrders.LocalDapr.State;
 
+/// <summary>
 /// `state.in-memory` (components-contrib state/in-memory): a map of key -> value bytes, a new opaque ETag (uuid)
 /// per write, optional TTL, first-write/last-write concurrency, and atomic multi-operation transactions.
+/// </summary>
 public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvider time)
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, StoredState> entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, StoredState> _entries = new(StringComparer.Ordinal);
 
     public ComponentDefinition Component { get; } = component;
 
+    /// <summary>
     /// Null when missing or expired.
+    /// </summary>
     public StoredState? Get(string key)
     {
-        lock (gate)
+        lock (_gate)
         {
             return Live(key);
         }
     }
 
+    /// <summary>
     /// Applies every operation or none; an ETag check that fails throws <see cref="StateETagMismatchException"/>.
+    /// </summary>
     public void Apply(IReadOnlyList<StateOperation> operations)
     {
-        lock (gate)
+        lock (_gate)
         {
             // Operations see the effect of earlier ones in the same batch: check against an overlay, then commit.
             var overlay = new Dictionary<string, StoredState?>(StringComparer.Ordinal);
@@ -45,18 +51,20 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
             {
                 if (state is null)
                 {
-                    entries.Remove(key);
+                    _entries.Remove(key);
                 }
                 else
                 {
-                    entries[key] = state;
+                    _entries[key] = state;
                 }
             }
         }
     }
 
+    /// <summary>
     /// daprd's ETag rules: a given ETag must match the stored one (and the key must exist); first-write without an
     /// ETag fails when the key exists; otherwise last write wins.
+    /// </summary>
     private static void Check(StateOperation operation, StoredState? current)
     {
         if (operation.ETag is { Length: > 0 } etag)
@@ -74,14 +82,14 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
 
     private StoredState? Live(string key)
     {
-        if (!entries.TryGetValue(key, out var state))
+        if (!_entries.TryGetValue(key, out var state))
         {
             return null;
         }
 
         if (state.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
-            entries.Remove(key);
+            _entries.Remove(key);
             return null;
         }
 
@@ -91,7 +99,9 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
 
 public sealed record StoredState(ReadOnlyMemory<byte> Value, string ETag, DateTimeOffset? ExpiresAt);
 
+/// <summary>
 /// A write or delete of one key; <see cref="ETag"/> null or empty = none given.
+/// </summary>
 public abstract record StateOperation(string Key, string? ETag, bool FirstWrite);
 
 public sealed record StateUpsert(string Key, ReadOnlyMemory<byte> Value, string? ETag, bool FirstWrite, int? TtlSeconds)

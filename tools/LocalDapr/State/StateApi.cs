@@ -10,10 +10,12 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.State;
 
+/// <summary>
 /// The state API, gRPC (what DaprClient uses) and HTTP, with daprd's status codes (pkg/api/grpc/grpc.go,
 /// pkg/messages/predefined.go). `/v1.0/state/...` as daprd serves it (pkg/api/http/http.go; docs
 /// reference/api/state_api.md): values are JSON, stored as their JSON text; errors are `{"errorCode","message"}`
 /// with daprd's statuses.
+/// </summary>
 public static class StateApi
 {
     public static void MapHttp(IEndpointRouteBuilder endpoints, StateFeature feature)
@@ -237,7 +239,9 @@ public static class StateApi
     private static bool IsFirstWrite(StateOptions? options) =>
         options?.Concurrency == StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite;
 
+    /// <summary>
     /// SaveState/DeleteState: an ETag mismatch is Aborted (the SDK's Try* methods then return false).
+    /// </summary>
     private static void Apply(InMemoryStateStore store, IReadOnlyList<StateOperation> operations, string context)
     {
         try
@@ -250,7 +254,9 @@ public static class StateApi
         }
     }
 
+    /// <summary>
     /// The stored bytes as JSON when they are JSON (all HTTP writes and the SDK's), else as a JSON string.
+    /// </summary>
     private static JsonNode? AsJson(ReadOnlyMemory<byte> value)
     {
         try
@@ -299,7 +305,9 @@ public static class StateApi
         }
     }
 
+    /// <summary>
     /// Runs a handler for the calling sidecar, turning the shared gRPC-style errors into daprd's HTTP answers.
+    /// </summary>
     private static IResult Handle(HttpContext context, Func<Sidecar, IResult> handler)
     {
         try

@@ -5,8 +5,10 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.State;
 
+/// <summary>
 /// The state building block: the stores (shared by all sidecars) as the calling app sees them. Its API, gRPC (what
 /// DaprClient uses) and HTTP (`/v1.0/state/...`), is <see cref="StateApi"/>.
+/// </summary>
 public sealed class StateFeature(StateStores stores) : ISidecarFeature
 {
     public StateStores Stores { get; } = stores;
@@ -19,7 +21,9 @@ public sealed class StateFeature(StateStores stores) : ISidecarFeature
 
     public Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
     /// The store as the calling app sees it; gRPC errors as daprd reports them.
+    /// </summary>
     internal InMemoryStateStore StoreFor(string name, Sidecar sidecar)
     {
         if (!Stores.Any)

@@ -5,16 +5,18 @@ using DaprOrders.LocalDapr.Components;
 
 namespace DaprOrders.LocalDapr.State;
 
+/// <summary>
 /// One store per `state.*` component, shared by all sidecars of the runtime (as daprd shares the backing store).
+/// </summary>
 public sealed class StateStores
 {
-    private readonly Dictionary<string, InMemoryStateStore> stores;
+    private readonly Dictionary<string, InMemoryStateStore> _stores;
 
     public StateStores(RuntimeResources resources, TimeProvider time)
     {
-        stores = resources.OfType("state.")
+        _stores = resources.OfType("state.")
             .ToDictionary(c => c.Name, c => new InMemoryStateStore(c, time), StringComparer.Ordinal);
-        var actorStores = stores.Values
+        var actorStores = _stores.Values
             .Where(s => string.Equals(s.Component.GetMetadata("actorStateStore"), "true", StringComparison.OrdinalIgnoreCase))
             .ToList();
         if (actorStores.Count > 1)
@@ -26,17 +28,23 @@ public sealed class StateStores
         ActorStateStore = new ActorStateStore(actorStores.FirstOrDefault());
     }
 
+    /// <summary>
     /// Actor state (keys built by the actors feature); throws ActorStateStoreMissingException without one.
+    /// </summary>
     public IActorStateStore ActorStateStore { get; }
 
-    public bool Any => stores.Count > 0;
+    public bool Any => _stores.Count > 0;
 
+    /// <summary>
     /// The store <paramref name="name"/> as <paramref name="appId"/> sees it (scopes honoured), or null.
+    /// </summary>
     public InMemoryStateStore? Find(string name, string appId) =>
-        stores.TryGetValue(name, out var store) && store.Component.IsVisibleTo(appId) ? store : null;
+        _stores.TryGetValue(name, out var store) && store.Component.IsVisibleTo(appId) ? store : null;
 }
 
+/// <summary>
 /// IActorStateStore over a state store: keys are used as given (the actors feature builds them).
+/// </summary>
 internal sealed class ActorStateStore(InMemoryStateStore? store) : IActorStateStore
 {
     public Task<ActorStateValue?> GetAsync(string key, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 namespace DaprOrders.LocalDapr.Timing;
 
+/// <summary>
 /// Waits for points in time on a <see cref="TimeProvider"/>, in slices short enough for Task.Delay.
+/// </summary>
 public static class Clock
 {
     private static readonly TimeSpan LongestWait = TimeSpan.FromHours(12);

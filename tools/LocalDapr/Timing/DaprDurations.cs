@@ -2,8 +2,10 @@ using System.Globalization;
 
 namespace DaprOrders.LocalDapr.Timing;
 
+/// <summary>
 /// A calendar-aware span as daprd parses it (dapr/kit time.ParseDuration): years, months and days are kept apart
 /// from the clock part because they are added with calendar rules (AddYears, AddMonths, AddDays).
+/// </summary>
 public readonly record struct CalendarSpan(int Years, int Months, int Days, TimeSpan Clock)
 {
     public bool IsZero => Years == 0 && Months == 0 && Days == 0 && Clock == TimeSpan.Zero;
@@ -11,12 +13,16 @@ public readonly record struct CalendarSpan(int Years, int Months, int Days, Time
     public DateTimeOffset AddTo(DateTimeOffset time) => time.AddYears(Years).AddMonths(Months).AddDays(Days).Add(Clock);
 }
 
+/// <summary>
 /// The duration and time formats of daprd's actor API (dapr/kit time/time.go, dapr pkg/actors/api/period.go):
 /// Go durations (`1h0m0s0ms`, `-1.5s`), ISO 8601 durations with optional repetitions (`R5/PT10S`, `P1DT2H`)
 /// and, for points in time, RFC 3339.
+/// </summary>
 public static class DaprDurations
 {
+    /// <summary>
     /// Go's time.ParseDuration: a signed sequence of decimal numbers, each with a unit (ns, us, µs, ms, s, m, h).
+    /// </summary>
     public static bool TryParseGoDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -90,8 +96,10 @@ public static class DaprDurations
         return true;
     }
 
+    /// <summary>
     /// ISO 8601 duration as dapr/kit reads it: `[Rn/]P[nY][nM][nW][nD][T[nH][nM][nS]]`, integers only.
     /// <paramref name="repetitions"/> is -1 when no `Rn/` prefix is given (unbounded).
+    /// </summary>
     public static bool TryParseIsoDuration(string text, out CalendarSpan span, out int repetitions)
     {
         span = default;
@@ -172,8 +180,10 @@ public static class DaprDurations
         return true;
     }
 
+    /// <summary>
     /// A reminder or timer period (dapr/kit ParseDuration, then daprd's check): ISO 8601 first, then a Go
     /// duration. Empty means "fire once". `R0/...` is rejected as daprd does ("has zero repetitions").
+    /// </summary>
     public static ReminderPeriod ParsePeriod(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -196,8 +206,10 @@ public static class DaprDurations
         throw new FormatException($"unsupported duration format: {text}");
     }
 
+    /// <summary>
     /// A due time or TTL (dapr/kit ParseTime): an ISO 8601 duration without repetitions or a Go duration, both
     /// added to <paramref name="offset"/>, or an absolute RFC 3339 time.
+    /// </summary>
     public static DateTimeOffset ParseTime(string text, DateTimeOffset offset)
     {
         if (TryParseIsoDuration(text, out var span, out var repetitions))
@@ -219,12 +231,16 @@ public static class DaprDurations
     }
 }
 
+/// <summary>
 /// A parsed reminder/timer period. <see cref="Repetitions"/>: -1 unbounded, else the total number of fires.
+/// </summary>
 public sealed record ReminderPeriod(string Text, CalendarSpan Span, int Repetitions)
 {
     public static ReminderPeriod Once { get; } = new(string.Empty, default, -1);
 
+    /// <summary>
     /// As daprd's HasRepeats: a non-zero period and repetitions left. A negative period would walk backwards in
     /// time, so it counts as no period here.
+    /// </summary>
     public bool Repeats => Repetitions != 0 && !Span.IsZero && Span.AddTo(DateTimeOffset.UnixEpoch) > DateTimeOffset.UnixEpoch;
 }

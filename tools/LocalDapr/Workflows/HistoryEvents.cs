@@ -3,17 +3,21 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// History events the engine creates. Events of the engine's own (ExecutionStarted, TaskCompleted, TimerFired,
 /// EventRaised, ...) have `eventId = -1`; events recording an action have the action's id (durabletask-go
 /// backend/runtimestate/applier.go). Timestamps are strictly increasing, so two events are never alike: daprd
 /// dedups redelivered raised events by (name, timestamp) (dapr pkg/runtime/wfengine/backends/actors uniqueEventTimestamp).
+/// </summary>
 public sealed class HistoryEvents(TimeProvider time)
 {
+    /// <summary>
     /// `WaitForExternalEventAsync` without a timeout creates a timer that fires at the end of time (Dapr.Workflow
     /// 1.19 TimerOriginHelpers.ExternalEventIndefiniteFireAt): recorded, never fired.
+    /// </summary>
     public static readonly DateTime IndefiniteFireAt = new(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc);
 
-    private long lastTicks;
+    private long _lastTicks;
 
     public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
 
@@ -44,7 +48,9 @@ public sealed class HistoryEvents(TimeProvider time)
         }
     });
 
+    /// <summary>
     /// A completion already recorded for this task, timer or child (in history or still waiting)?
+    /// </summary>
     public static bool IsResolved(IEnumerable<HistoryEvent> events, HistoryEvent completion) => events.Any(e => (e.EventTypeCase, completion.EventTypeCase) switch
     {
         (HistoryEvent.EventTypeOneofCase.TaskCompleted or HistoryEvent.EventTypeOneofCase.TaskFailed,
@@ -64,9 +70,9 @@ public sealed class HistoryEvents(TimeProvider time)
         var now = UtcNow.Ticks;
         while (true)
         {
-            var last = Interlocked.Read(ref lastTicks);
+            var last = Interlocked.Read(ref _lastTicks);
             var next = Math.Max(now, last + 1);
-            if (Interlocked.CompareExchange(ref lastTicks, next, last) == last)
+            if (Interlocked.CompareExchange(ref _lastTicks, next, last) == last)
             {
                 return new DateTime(next, DateTimeKind.Utc);
             }

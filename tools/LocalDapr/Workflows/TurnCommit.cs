@@ -2,10 +2,12 @@ using Dapr.DurableTask.Protobuf;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// Commits one turn: the turn's new events join history, then each action of the app's answer is recorded as a
 /// history event with `eventId = action.id` and turned into what must happen next (durabletask-go
 /// backend/runtimestate/applier.go `Applier.Actions`). Pure state change under the instance's lock; the engine
 /// saves the result and then carries out the <see cref="TurnEffects"/>.
+/// </summary>
 public static class TurnCommit
 {
     public static TurnEffects Apply(WorkflowInstance instance, WorkflowTurn turn, WorkflowResponse response, HistoryEvents events, ILogger logger)
@@ -145,8 +147,10 @@ public static class TurnCommit
         }));
     }
 
+    /// <summary>
     /// A new run under the same id: history restarts with ExecutionStarted(new input) and the carried-over
     /// events, ahead of whatever arrived meanwhile.
+    /// </summary>
     private static void ContinueAsNew(WorkflowInstance instance, CompleteWorkflowAction complete, HistoryEvents events)
     {
         var waiting = instance.Inbox.ToList();
@@ -201,7 +205,9 @@ public static class TurnCommit
     }
 }
 
+/// <summary>
 /// What a committed turn asks for beyond the instance itself.
+/// </summary>
 public sealed class TurnEffects
 {
     public List<ActivityRequest> Activities { get; } = [];

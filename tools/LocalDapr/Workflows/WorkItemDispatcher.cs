@@ -5,75 +5,89 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// The work items of one app id and the `GetWorkItems` streams its instances keep open (its workers). Items are
 /// dealt to the workers in turn, so several app instances share the work, as daprd spreads workflow and activity
 /// actors over an app's replicas; with no worker connected they wait for the first one. Each item is remembered
 /// under its completion token until completed; when the stream it went to ends (app crash, kill -9, restart), the
 /// item is handed back to be dispatched again with a new token, and a completion that still carries the old
 /// token is refused as stale (durabletask-go backend/executor.go GetWorkItems, executeWorkflowAsync).
+/// </summary>
 public sealed class WorkItemDispatcher(ILogger logger)
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Dispatch> outstanding = new(StringComparer.Ordinal);
-    private readonly List<Worker> workers = [];
-    private readonly Queue<Dispatch> waiting = new();
-    private int next;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Dispatch> _outstanding = new(StringComparer.Ordinal);
+    private readonly List<Worker> _workers = [];
+    private readonly Queue<Dispatch> _waiting = new();
+    private int _next;
 
+    /// <summary>
     /// Open `GetWorkItems` streams.
+    /// </summary>
     public int Workers
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return workers.Count;
+                return _workers.Count;
             }
         }
     }
 
+    /// <summary>
     /// Queues a work item; <paramref name="lost"/> runs when the stream it went to ends before its completion.
+    /// </summary>
     public void Enqueue(WorkItem item, Action<WorkItem> lost)
     {
         var dispatch = new Dispatch(item, lost);
-        lock (gate)
+        lock (_gate)
         {
-            outstanding[item.CompletionToken] = dispatch;
+            _outstanding[item.CompletionToken] = dispatch;
             Route(dispatch);
         }
     }
 
+    /// <summary>
     /// Takes the item dispatched under <paramref name="token"/>; false when it is unknown: completed already,
     /// or re-dispatched under a new token.
+    /// </summary>
     public bool TryComplete(string token) => TryComplete(token, out _);
 
+    /// <summary>
     /// As <see cref="TryComplete(string)"/>, handing back the item that was dispatched.
+    /// </summary>
     public bool TryComplete(string token, [NotNullWhen(true)] out WorkItem? item)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var found = outstanding.Remove(token, out var dispatch);
+            var found = _outstanding.Remove(token, out var dispatch);
             item = dispatch?.Item;
             return found;
         }
     }
 
+    /// <summary>
     /// Forgets an item that no longer needs an answer (its instance was purged).
+    /// </summary>
     public void Cancel(string token)
     {
-        lock (gate)
+        lock (_gate)
         {
-            outstanding.Remove(token);
+            _outstanding.Remove(token);
         }
     }
 
+    /// <summary>
     /// Serves one `GetWorkItems` stream until the app closes it or the sidecar stops.
+    /// </summary>
     public async Task ServeAsync(IServerStreamWriter<WorkItem> stream, CancellationToken cancellationToken)
     {
         var worker = new Worker();
-        lock (gate)
+        lock (_gate)
         {
-            workers.Add(worker);
-            while (waiting.TryDequeue(out var queued))
+            _workers.Add(worker);
+            while (_waiting.TryDequeue(out var queued))
             {
                 Route(queued);
             }
@@ -85,9 +99,9 @@ public sealed class WorkItemDispatcher(ILogger logger)
             await foreach (var dispatch in worker.Queue.Reader.ReadAllAsync(cancellationToken))
             {
                 bool live;
-                lock (gate)
+                lock (_gate)
                 {
-                    live = outstanding.ContainsKey(dispatch.Item.CompletionToken);
+                    live = _outstanding.ContainsKey(dispatch.Item.CompletionToken);
                 }
 
                 if (live)
@@ -106,17 +120,19 @@ public sealed class WorkItemDispatcher(ILogger logger)
         }
     }
 
+    /// <summary>
     /// Under the gate: to the next worker in turn, or to the waiting queue while there is none.
+    /// </summary>
     private void Route(Dispatch dispatch)
     {
-        if (workers.Count == 0)
+        if (_workers.Count == 0)
         {
             dispatch.Worker = null;
-            waiting.Enqueue(dispatch);
+            _waiting.Enqueue(dispatch);
             return;
         }
 
-        var worker = workers[next++ % workers.Count];
+        var worker = _workers[_next++ % _workers.Count];
         dispatch.Worker = worker;
         worker.Queue.Writer.TryWrite(dispatch);
     }
@@ -124,13 +140,13 @@ public sealed class WorkItemDispatcher(ILogger logger)
     private void HandBack(Worker worker)
     {
         List<Dispatch> lost;
-        lock (gate)
+        lock (_gate)
         {
-            workers.Remove(worker);
-            lost = [.. outstanding.Values.Where(d => d.Worker == worker)];
+            _workers.Remove(worker);
+            lost = [.. _outstanding.Values.Where(d => d.Worker == worker)];
             foreach (var dispatch in lost)
             {
-                outstanding.Remove(dispatch.Item.CompletionToken);
+                _outstanding.Remove(dispatch.Item.CompletionToken);
             }
         }
 
@@ -156,7 +172,9 @@ public sealed class WorkItemDispatcher(ILogger logger)
 
         public Action<WorkItem> Lost { get; } = lost;
 
+        /// <summary>
         /// The worker it was dealt to; null while waiting for one.
+        /// </summary>
         public Worker? Worker { get; set; }
     }
 }

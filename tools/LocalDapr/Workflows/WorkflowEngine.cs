@@ -6,29 +6,31 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// The workflow engine of one app id, as daprd runs it on the app's workflow actors: instances with their
 /// history and inbox in the actor state store, one turn in flight per instance, the work items of every
 /// instance of the app on a shared <see cref="WorkItemDispatcher"/>, durable timers, and the client operations
 /// of `TaskHubSidecarService`. The contract follows durabletask-go (backend/orchestration.go, backend/executor.go,
 /// backend/runtimestate/applier.go) and dapr pkg/actors/targets/workflow.
+/// </summary>
 public sealed class WorkflowEngine : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, WorkflowInstance> instances = new(StringComparer.Ordinal);
-    private readonly WorkflowStateStore store;
-    private readonly WorkflowRetention retention;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly CancellationTokenSource stopping = new();
-    private TaskCompletionSource created = NewSignal();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, WorkflowInstance> _instances = new(StringComparer.Ordinal);
+    private readonly WorkflowStateStore _store;
+    private readonly WorkflowRetention _retention;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _created = NewSignal();
 
     public WorkflowEngine(string appId, IActorStateStore stateStore, WorkflowRetention retention, TimeProvider time, ILogger logger)
     {
         AppId = appId;
-        store = new WorkflowStateStore(stateStore, appId);
-        this.retention = retention;
-        this.time = time;
-        this.logger = logger;
+        _store = new WorkflowStateStore(stateStore, appId);
+        _retention = retention;
+        _time = time;
+        _logger = logger;
         Events = new HistoryEvents(time);
         Dispatcher = new WorkItemDispatcher(logger);
     }
@@ -37,26 +39,30 @@ public sealed class WorkflowEngine : IDisposable
 
     public WorkItemDispatcher Dispatcher { get; }
 
-    public WorkflowStateStore Store => store;
+    public WorkflowStateStore Store => _store;
 
     private HistoryEvents Events { get; }
 
+    /// <summary>
     /// Instances held (any status; purged ones are gone).
+    /// </summary>
     public int Count
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return instances.Count;
+                return _instances.Count;
             }
         }
     }
 
+    /// <summary>
     /// StartInstance: a new instance, or a new run of a finished one's id; AlreadyExists while one is active
     /// (dapr pkg/actors/targets/workflow/orchestrator/create.go createIfCompleted). Like daprd it answers once
     /// the first turn has committed (durabletask-go executor.go StartInstance waits for the start), unless the
     /// start is scheduled for later.
+    /// </summary>
     public async Task<string> StartAsync(CreateInstanceRequest request, CancellationToken cancellationToken)
     {
         var run = await CreateAsync(request, parent: null, cancellationToken);
@@ -91,9 +97,9 @@ public sealed class WorkflowEngine : IDisposable
             instance.LastUpdatedAt = now;
             instance.Inbox.Add(Events.ExecutionStarted(instance, request.ScheduledStartTimestamp, request.ParentTraceContext));
             instance.StartAt = request.ScheduledStartTimestamp?.ToDateTime() is { } startAt && startAt > now ? startAt : null;
-            await store.SaveAsync(instance, cancellationToken);
+            await _store.SaveAsync(instance, cancellationToken);
             instance.NotifyChanged();
-            Interlocked.Exchange(ref created, NewSignal()).TrySetResult();
+            Interlocked.Exchange(ref _created, NewSignal()).TrySetResult();
             if (instance.StartAt is { } due)
             {
                 Arm(due, () => WithInstanceAsync(id, i => i.StartAt = null));
@@ -111,7 +117,9 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// GetInstance: null for an unknown id.
+    /// </summary>
     public async Task<WorkflowState?> GetStateAsync(string id, bool withPayloads, CancellationToken cancellationToken)
     {
         if (Find(id) is not { } instance)
@@ -130,13 +138,15 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// WaitForInstanceStart/Completion: blocks until <paramref name="reached"/> holds, without polling. An unknown
     /// id is waited for too, as daprd parks the caller until the instance appears (dapr orchestrator/stream.go).
+    /// </summary>
     public async Task<WorkflowState> WaitAsync(string id, Func<OrchestrationStatus, bool> reached, bool withPayloads, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var anyCreated = created.Task;
+            var anyCreated = _created.Task;
             if (Find(id) is not { } instance)
             {
                 await anyCreated.WaitAsync(cancellationToken);
@@ -169,15 +179,19 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// RaiseEvent: into the inbox, a turn follows. An unknown instance is an error "no such instance exists" with
     /// gRPC code Unknown, as daprd answers (dapr orchestrator/add.go returns api.ErrInstanceNotFound as a plain
     /// error); a finished instance takes it and drops it, as daprd drops work for it.
+    /// </summary>
     public Task RaiseEventAsync(string id, string name, string? input, CancellationToken cancellationToken) =>
         DeliverAsync(id, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = input }), cancellationToken);
 
+    /// <summary>
     /// Waits until the run's status satisfies <paramref name="reached"/>, or the run is over for good: purged (a
     /// retention of "0s" purges right at completion) or replaced by a new run of the same id. Unlike
     /// <see cref="WaitAsync"/> it never waits for the id to come back.
+    /// </summary>
     private static async Task WaitForRunAsync(Run? run, Func<OrchestrationStatus, bool> reached, CancellationToken cancellationToken)
     {
         if (run is null)
@@ -208,32 +222,40 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// TerminateInstance: an ExecutionTerminated event, to which the SDK answers with CompleteWorkflow(Terminated);
     /// answers once the instance is finished (durabletask-go executor.go TerminateInstance); a finished one is a no-op.
+    /// </summary>
     public async Task TerminateAsync(string id, string? output, bool recursive, CancellationToken cancellationToken)
     {
         var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive }), cancellationToken);
         await WaitForRunAsync(run, WorkflowInstance.IsTerminalStatus, cancellationToken);
     }
 
+    /// <summary>
     /// SuspendInstance: an ExecutionSuspended event; SUSPENDED once a turn has taken it into history. Turns go on
     /// (the SDK holds events back while suspended and answers with no actions), as in durabletask-go.
+    /// </summary>
     public async Task SuspendAsync(string id, string? reason, CancellationToken cancellationToken)
     {
         var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason }), cancellationToken);
         await WaitForRunAsync(run, status => status == OrchestrationStatus.Suspended || WorkflowInstance.IsTerminalStatus(status), cancellationToken);
     }
 
+    /// <summary>
     /// ResumeInstance: an ExecutionResumed event; RUNNING once a turn has taken it.
+    /// </summary>
     public async Task ResumeAsync(string id, string? reason, CancellationToken cancellationToken)
     {
         var run = await DeliverAsync(id, null, Events.New(e => e.ExecutionResumed = new ExecutionResumedEvent { Input = reason }), cancellationToken);
         await WaitForRunAsync(run, status => status != OrchestrationStatus.Suspended, cancellationToken);
     }
 
+    /// <summary>
     /// PurgeInstances of one id: its state leaves the store and memory. Only a finished instance (or any, with
     /// <paramref name="force"/>); recursive also purges its child workflows. Returns how many were deleted.
     /// Errors as daprd's (durabletask-go backend.go purgeWorkflowState, wrapped as a plain error: gRPC Unknown).
+    /// </summary>
     public async Task<int> PurgeAsync(string id, bool recursive, bool force, CancellationToken cancellationToken)
     {
         if (Find(id) is not { } instance)
@@ -256,7 +278,7 @@ public sealed class WorkflowEngine : IDisposable
             }
 
             children = [.. instance.Children];
-            await store.DeleteAsync(instance, cancellationToken);
+            await _store.DeleteAsync(instance, cancellationToken);
             if (instance.InFlight is { } turn)
             {
                 Dispatcher.Cancel(turn.Token);
@@ -265,11 +287,11 @@ public sealed class WorkflowEngine : IDisposable
             instance.Reset();
             instance.ExecutionId = "";
             instance.NotifyChanged();
-            lock (gate)
+            lock (_gate)
             {
-                if (instances.TryGetValue(id, out var current) && current == instance)
+                if (_instances.TryGetValue(id, out var current) && current == instance)
                 {
-                    instances.Remove(id);
+                    _instances.Remove(id);
                 }
             }
         }
@@ -297,7 +319,9 @@ public sealed class WorkflowEngine : IDisposable
         return purged;
     }
 
+    /// <summary>
     /// GetInstanceHistory: from memory while the instance runs, from the state store once it finished.
+    /// </summary>
     public async Task<IReadOnlyList<HistoryEvent>?> HistoryAsync(string id, CancellationToken cancellationToken)
     {
         if (Find(id) is not { } instance)
@@ -314,7 +338,7 @@ public sealed class WorkflowEngine : IDisposable
             }
 
             return instance.IsTerminal
-                ? await store.LoadHistoryAsync(id, instance.StoredHistory, cancellationToken)
+                ? await _store.LoadHistoryAsync(id, instance.StoredHistory, cancellationToken)
                 : [.. instance.History];
         }
         finally
@@ -323,13 +347,15 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// CompleteOrchestratorTask / CompleteWorkflowTask: commits the turn dispatched under the response's token;
     /// a stale or duplicate completion is dropped.
+    /// </summary>
     public async Task CompleteTurnAsync(WorkflowResponse response, CancellationToken cancellationToken)
     {
         if (!Dispatcher.TryComplete(response.CompletionToken) || Find(response.InstanceId) is not { } instance)
         {
-            logger.LogDebug("Dropping a stale workflow turn completion for {InstanceId}", response.InstanceId);
+            _logger.LogDebug("Dropping a stale workflow turn completion for {InstanceId}", response.InstanceId);
             return;
         }
 
@@ -342,8 +368,8 @@ public sealed class WorkflowEngine : IDisposable
                 return;
             }
 
-            effects = TurnCommit.Apply(instance, turn, response, Events, logger);
-            await store.SaveAsync(instance, cancellationToken);
+            effects = TurnCommit.Apply(instance, turn, response, Events, _logger);
+            await _store.SaveAsync(instance, cancellationToken);
             foreach (var activity in effects.Activities)
             {
                 EnqueueActivity(activity);
@@ -360,7 +386,7 @@ public sealed class WorkflowEngine : IDisposable
             {
                 // Its history is in the store; memory keeps what GetInstance answers.
                 instance.History.Clear();
-                if (retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
+                if (_retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
                 {
                     var executionId = instance.ExecutionId;
                     Arm(completedAt + keep, () => PurgeIfUnchangedAsync(instance.Id, executionId));
@@ -379,13 +405,15 @@ public sealed class WorkflowEngine : IDisposable
         await RunEffectsAsync(instance, effects);
     }
 
+    /// <summary>
     /// CompleteActivityTask: the result goes to the instance's inbox once; stale tokens, finished runs and
     /// duplicates are dropped (dapr orchestrator/add.go dedup; durabletask-go runtimestate ErrDuplicateEvent).
+    /// </summary>
     public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
     {
         if (!Dispatcher.TryComplete(response.CompletionToken, out var item) || item.ActivityRequest is not { } request)
         {
-            logger.LogDebug("Dropping a stale activity completion for {InstanceId} task {TaskId}", response.InstanceId, response.TaskId);
+            _logger.LogDebug("Dropping a stale activity completion for {InstanceId} task {TaskId}", response.InstanceId, response.TaskId);
             return;
         }
 
@@ -397,34 +425,36 @@ public sealed class WorkflowEngine : IDisposable
 
     public void Dispose()
     {
-        stopping.Cancel();
-        stopping.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     private WorkflowInstance? Find(string id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return instances.GetValueOrDefault(id);
+            return _instances.GetValueOrDefault(id);
         }
     }
 
     private WorkflowInstance GetOrAdd(string id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!instances.TryGetValue(id, out var instance))
+            if (!_instances.TryGetValue(id, out var instance))
             {
-                instances[id] = instance = new WorkflowInstance(id);
+                _instances[id] = instance = new WorkflowInstance(id);
             }
 
             return instance;
         }
     }
 
+    /// <summary>
     /// Puts an event into a live run's inbox (durably) and dispatches a turn. <paramref name="executionId"/>, when
     /// given, must be the current run's. Events for a finished run, and completions already recorded, are dropped.
     /// Returns the run it went to (also when dropped there), or null for an unknown instance.
+    /// </summary>
     private async Task<Run?> DeliverAsync(string id, string? executionId, HistoryEvent e, CancellationToken cancellationToken, bool mustExist = true)
     {
         if (Find(id) is not { } instance)
@@ -446,12 +476,12 @@ public sealed class WorkflowEngine : IDisposable
             if (instance.IsTerminal || (executionId is not null && executionId != instance.ExecutionId)
                 || HistoryEvents.IsResolved(instance.History.Concat(instance.PendingEvents), e))
             {
-                logger.LogDebug("Workflow {InstanceId}: dropping {Event} (finished run, other run or duplicate)", id, e.EventTypeCase);
+                _logger.LogDebug("Workflow {InstanceId}: dropping {Event} (finished run, other run or duplicate)", id, e.EventTypeCase);
                 return run;
             }
 
             instance.Inbox.Add(e);
-            await store.SaveAsync(instance, cancellationToken);
+            await _store.SaveAsync(instance, cancellationToken);
             TryDispatchTurn(instance);
             return run;
         }
@@ -469,11 +499,15 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// durabletask-go api.ErrInstanceNotFound, which daprd returns as a plain error: gRPC Unknown.
+    /// </summary>
     private static RpcException NoSuchInstance(string context) =>
         new(new Status(StatusCode.Unknown, context + "no such instance exists"));
 
+    /// <summary>
     /// Changes a live instance under its lock, saves it and dispatches what became ready.
+    /// </summary>
     private async Task WithInstanceAsync(string id, Action<WorkflowInstance> change)
     {
         if (Find(id) is not { } instance)
@@ -481,7 +515,7 @@ public sealed class WorkflowEngine : IDisposable
             return;
         }
 
-        await instance.Gate.WaitAsync(stopping.Token);
+        await instance.Gate.WaitAsync(_stopping.Token);
         try
         {
             if (instance.ExecutionId.Length == 0)
@@ -496,7 +530,7 @@ public sealed class WorkflowEngine : IDisposable
 
             change(instance);
             instance.LastUpdatedAt = Events.UtcNow;
-            await store.SaveAsync(instance, stopping.Token);
+            await _store.SaveAsync(instance, _stopping.Token);
             instance.NotifyChanged();
             TryDispatchTurn(instance);
         }
@@ -506,7 +540,9 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>
     /// Dispatches the inbox as the next turn unless one is in flight or the start is scheduled later. Under the gate.
+    /// </summary>
     private void TryDispatchTurn(WorkflowInstance instance)
     {
         if (instance.InFlight is not null || instance.Inbox.Count == 0 || instance.IsTerminal || instance.StartAt is not null)
@@ -525,11 +561,13 @@ public sealed class WorkflowEngine : IDisposable
         Dispatcher.Enqueue(new WorkItem { WorkflowRequest = request, CompletionToken = turn.Token }, lost => _ = TurnLostAsync(instance, lost.CompletionToken));
     }
 
+    /// <summary>
     /// The stream carrying the turn ended: its events go back to the front of the inbox and a new turn (new
     /// token, new WorkflowStarted) goes out to the next worker.
+    /// </summary>
     private async Task TurnLostAsync(WorkflowInstance instance, string token)
     {
-        await instance.Gate.WaitAsync(stopping.Token);
+        await instance.Gate.WaitAsync(_stopping.Token);
         try
         {
             if (instance.InFlight is { } turn && turn.Token == token)
@@ -552,18 +590,20 @@ public sealed class WorkflowEngine : IDisposable
             lost => EnqueueActivity(lost.ActivityRequest));
 
     private async Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt) =>
-        await DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), stopping.Token, mustExist: false);
+        await DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), _stopping.Token, mustExist: false);
 
     private async Task PurgeIfUnchangedAsync(string id, string executionId)
     {
         if (Find(id) is { } instance && instance.ExecutionId == executionId)
         {
-            await PurgeAsync(id, recursive: false, force: false, stopping.Token);
+            await PurgeAsync(id, recursive: false, force: false, _stopping.Token);
         }
     }
 
+    /// <summary>
     /// What a committed turn asks of other instances (children, parents, event targets), done after its lock is
     /// released so two instances never wait on each other.
+    /// </summary>
     private async Task RunEffectsAsync(WorkflowInstance instance, TurnEffects effects)
     {
         try
@@ -575,22 +615,22 @@ public sealed class WorkflowEngine : IDisposable
 
             foreach (var (target, name, data) in effects.EventsSent)
             {
-                await DeliverAsync(target, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = data }), stopping.Token, mustExist: false);
+                await DeliverAsync(target, null, Events.New(e => e.EventRaised = new EventRaisedEvent { Name = name, Input = data }), _stopping.Token, mustExist: false);
             }
 
             foreach (var (target, reason, recurse) in effects.Terminations)
             {
-                await DeliverAsync(target, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = reason, Recurse = recurse }), stopping.Token, mustExist: false);
+                await DeliverAsync(target, null, Events.New(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = reason, Recurse = recurse }), _stopping.Token, mustExist: false);
             }
 
             if (effects.ParentNotice is { } notice)
             {
-                await DeliverAsync(notice.ParentId, notice.ParentExecutionId, notice.Event, stopping.Token, mustExist: false);
+                await DeliverAsync(notice.ParentId, notice.ParentExecutionId, notice.Event, _stopping.Token, mustExist: false);
             }
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException)
         {
-            logger.LogWarning("Workflow {InstanceId}: a follow-up of its turn failed: {Error}", instance.Id, e.Message);
+            _logger.LogWarning("Workflow {InstanceId}: a follow-up of its turn failed: {Error}", instance.Id, e.Message);
         }
     }
 
@@ -601,7 +641,7 @@ public sealed class WorkflowEngine : IDisposable
             await CreateAsync(
                 new CreateInstanceRequest { InstanceId = child.InstanceId, Name = child.Action.Name, Input = child.Action.Input, Version = child.Action.Version },
                 child.Parent,
-                stopping.Token);
+                _stopping.Token);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
         {
@@ -610,31 +650,35 @@ public sealed class WorkflowEngine : IDisposable
             {
                 TaskScheduledId = child.Parent.TaskScheduledId,
                 FailureDetails = new TaskFailureDetails { ErrorType = "WorkflowAlreadyExists", ErrorMessage = e.Status.Detail },
-            }), stopping.Token, mustExist: false);
+            }), _stopping.Token, mustExist: false);
         }
     }
 
+    /// <summary>
     /// Runs <paramref name="fire"/> at <paramref name="due"/> (durable timers; the instance's history holds them).
+    /// </summary>
     private void Arm(DateTime due, Func<Task> fire) => _ = Task.Run(async () =>
     {
         try
         {
-            await Clock.WaitUntilAsync(time, new DateTimeOffset(due, TimeSpan.Zero), stopping.Token);
+            await Clock.WaitUntilAsync(_time, new DateTimeOffset(due, TimeSpan.Zero), _stopping.Token);
             await fire();
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // runtime stopping
         }
         catch (Exception e)
         {
-            logger.LogWarning("Workflow timer failed: {Error}", e.Message);
+            _logger.LogWarning("Workflow timer failed: {Error}", e.Message);
         }
     });
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 
+    /// <summary>
     /// One run of an instance: the instance and the execution id the run has.
+    /// </summary>
     private sealed record Run(WorkflowInstance Instance, string ExecutionId);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -3,18 +3,24 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// One workflow instance as the engine holds it: what daprd's workflow actor keeps (metadata, history, inbox,
 /// custom status) plus the turn in flight. Every member is read and changed only under <see cref="Gate"/>.
+/// </summary>
 public sealed class WorkflowInstance(string id)
 {
     public string Id { get; } = id;
 
+    /// <summary>
     /// One operation at a time on this instance (daprd: the workflow actor's turn lock).
+    /// </summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
     public string Name { get; set; } = "";
 
+    /// <summary>
     /// A new one per run: a reused id or continue-as-new starts a new execution.
+    /// </summary>
     public string ExecutionId { get; set; } = "";
 
     public OrchestrationStatus Status { get; set; } = OrchestrationStatus.Pending;
@@ -35,28 +41,42 @@ public sealed class WorkflowInstance(string id)
 
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>
     /// A scheduled start still ahead: no turn before it.
+    /// </summary>
     public DateTime? StartAt { get; set; }
 
+    /// <summary>
     /// Child workflows this run created (for recursive terminate and purge).
+    /// </summary>
     public List<string> Children { get; } = [];
 
+    /// <summary>
     /// Committed history: what every turn gets as `pastEvents`. Emptied from memory once the instance is terminal
     /// (it stays in the state store for GetInstanceHistory).
+    /// </summary>
     public List<HistoryEvent> History { get; } = [];
 
+    /// <summary>
     /// Events waiting for the next turn.
+    /// </summary>
     public List<HistoryEvent> Inbox { get; } = [];
 
+    /// <summary>
     /// The turn dispatched and not yet completed; at most one per instance.
+    /// </summary>
     public WorkflowTurn? InFlight { get; set; }
 
+    /// <summary>
     /// How many history and inbox entries the state store holds (keys `history-NNNNNN`, `inbox-NNNNNN`).
+    /// </summary>
     public int StoredHistory { get; set; }
 
     public int StoredInbox { get; set; }
 
+    /// <summary>
     /// Bumped (and the old one completed) on every change, so waiters re-check without polling.
+    /// </summary>
     public TaskCompletionSource Changed { get; private set; } = NewSignal();
 
     public bool IsTerminal => IsTerminalStatus(Status);
@@ -65,7 +85,9 @@ public sealed class WorkflowInstance(string id)
         status is OrchestrationStatus.Completed or OrchestrationStatus.Failed
             or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 
+    /// <summary>
     /// Every event the instance holds that is not yet in history: the turn in flight's, then the inbox.
+    /// </summary>
     public IEnumerable<HistoryEvent> PendingEvents => (InFlight?.Carried ?? []).Concat(Inbox);
 
     public void NotifyChanged()
@@ -75,7 +97,9 @@ public sealed class WorkflowInstance(string id)
         previous.TrySetResult();
     }
 
+    /// <summary>
     /// Clears the instance for a new run under the same id (id reuse, continue-as-new).
+    /// </summary>
     public void Reset()
     {
         History.Clear();
@@ -125,9 +149,13 @@ public sealed class WorkflowInstance(string id)
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
+/// <summary>
 /// A dispatched turn: its completion token and the events it carries as `newEvents` (WorkflowStarted first).
+/// </summary>
 public sealed record WorkflowTurn(string Token, IReadOnlyList<HistoryEvent> NewEvents)
 {
+    /// <summary>
     /// The carried events without the turn's own WorkflowStarted: what goes back to the inbox if the turn is lost.
+    /// </summary>
     public IEnumerable<HistoryEvent> Carried => NewEvents.Where(e => e.EventTypeCase != HistoryEvent.EventTypeOneofCase.WorkflowStarted);
 }

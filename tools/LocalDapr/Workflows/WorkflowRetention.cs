@@ -4,11 +4,13 @@ using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// Dapr's workflow state retention policy (Configuration `spec.workflow.stateRetentionPolicy`, Dapr 1.17+):
 /// how long a finished instance's state is kept before it is purged, per final status, Go durations
 /// ("0s" purges at once). A status of its own wins over `anyTerminal`; nothing set keeps state until purged
 /// (dapr pkg/config/configuration.go WorkflowStateRetentionPolicy; orchestrator/run.go handleRetention;
 /// https://docs.dapr.io/developing-applications/building-blocks/workflow/workflow-history-retention-policy/).
+/// </summary>
 public sealed record WorkflowRetention(TimeSpan? AnyTerminal, TimeSpan? Completed, TimeSpan? Failed, TimeSpan? Terminated)
 {
     public static WorkflowRetention None { get; } = new(null, null, null, null);
@@ -21,8 +23,10 @@ public sealed record WorkflowRetention(TimeSpan? AnyTerminal, TimeSpan? Complete
         _ => AnyTerminal,
     };
 
+    /// <summary>
     /// From the Configuration in the resources. daprd reads one Configuration (`--config`, or the pod's
     /// `dapr.io/config`); the local runtime has no such flag and applies the one Configuration its resources hold.
+    /// </summary>
     public static WorkflowRetention From(RuntimeResources resources)
     {
         var configurations = resources.OfKind("Configuration").ToList();

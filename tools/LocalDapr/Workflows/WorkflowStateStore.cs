@@ -6,16 +6,20 @@ using Google.Protobuf;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// Workflow state in the actor state store, laid out as daprd's workflow actor keeps it
 /// (dapr pkg/runtime/wfengine/backends/actors, pkg/actors/targets/workflow): actor type
 /// `dapr.internal.{namespace}.{appId}.workflow`, actor id = instance id, keys `metadata`, `history-NNNNNN`,
 /// `inbox-NNNNNN` and `customStatus`, history events as protobuf bytes. Every change is written before the engine
 /// acts on it (dispatches, acknowledges), so what the app was told is always in the store.
+/// </summary>
 public sealed class WorkflowStateStore(IActorStateStore store, string appId, string ns = "default")
 {
     public string ActorType { get; } = $"dapr.internal.{ns}.{appId}.workflow";
 
+    /// <summary>
     /// Writes the instance's metadata, custom status, history beyond what is stored, and its whole inbox.
+    /// </summary>
     public async Task SaveAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
         var operations = new List<ActorStateOperation>();
@@ -45,7 +49,9 @@ public sealed class WorkflowStateStore(IActorStateStore store, string appId, str
         instance.StoredInbox = inbox.Count;
     }
 
+    /// <summary>
     /// The stored history (for GetInstanceHistory once the instance's history has left memory).
+    /// </summary>
     public async Task<IReadOnlyList<HistoryEvent>> LoadHistoryAsync(string instanceId, int count, CancellationToken cancellationToken)
     {
         var events = new List<HistoryEvent>(count);
@@ -60,7 +66,9 @@ public sealed class WorkflowStateStore(IActorStateStore store, string appId, str
         return events;
     }
 
+    /// <summary>
     /// Deletes every key of the instance (purge).
+    /// </summary>
     public Task DeleteAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
         var operations = Deletes(instance.Id, "history", 0, instance.StoredHistory)
@@ -73,7 +81,9 @@ public sealed class WorkflowStateStore(IActorStateStore store, string appId, str
         return store.TransactAsync(operations, cancellationToken);
     }
 
+    /// <summary>
     /// The full key, as daprd's actor state keys: `{appId}||{actorType}||{actorId}||{key}`.
+    /// </summary>
     public string Key(string instanceId, string key) => $"{appId}||{ActorType}||{instanceId}||{key}";
 
     private static string Indexed(string prefix, int index) => $"{prefix}-{index.ToString("D6", CultureInfo.InvariantCulture)}";
@@ -90,7 +100,9 @@ public sealed class WorkflowStateStore(IActorStateStore store, string appId, str
         }
     }
 
+    /// <summary>
     /// The `metadata` value: what GetInstance answers, and how many history and inbox keys there are.
+    /// </summary>
     private sealed record StoredMetadata(
         string Name,
         string ExecutionId,

@@ -7,9 +7,11 @@ using Grpc.Core;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// `TaskHubSidecarService`, the durabletask gRPC service Dapr.Workflow talks to, on the sidecar's gRPC port
 /// beside the Dapr API and behind the same API token, as daprd serves it (dapr pkg/api/grpc/server.go). Methods
 /// not listed here answer Unimplemented (ASP.NET Core gRPC's default for unknown methods).
+/// </summary>
 public static class WorkflowsApi
 {
     public const string ServiceName = "TaskHubSidecarService";
@@ -100,8 +102,10 @@ public static class WorkflowsApi
             return new CompleteTaskResponse();
         });
 
+    /// <summary>
     /// Runs a handler with a token that also ends when the sidecar stops (long waits and work-item streams must
     /// not hold its shutdown), and maps a missing actor state store to daprd's error.
+    /// </summary>
     private static async Task<T> Guarded<T>(ServerCallContext call, Func<CancellationToken, Task<T>> handler)
     {
         var stopping = call.GetHttpContext().RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;

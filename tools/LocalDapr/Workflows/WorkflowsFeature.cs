@@ -5,27 +5,31 @@ using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.Workflows;
 
+/// <summary>
 /// Dapr's workflow engine for every sidecar of the runtime: one <see cref="WorkflowEngine"/> per app id (daprd's
 /// workflow actors are per app id, so instances of one app share its workflows), served as `TaskHubSidecarService`
 /// on each sidecar's gRPC port. Apps need nothing but the Dapr.Workflow SDK pointed at DAPR_GRPC_PORT.
+/// </summary>
 public sealed class WorkflowsFeature(IActorStateStore stateStore, RuntimeResources resources, TimeProvider time, ILoggerFactory loggers)
     : ISidecarFeature, IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, WorkflowEngine> engines = new(StringComparer.Ordinal);
-    private readonly WorkflowRetention retention = WorkflowRetention.From(resources);
-    private readonly ILogger logger = loggers.CreateLogger("LocalDapr.Workflows");
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, WorkflowEngine> _engines = new(StringComparer.Ordinal);
+    private readonly WorkflowRetention _retention = WorkflowRetention.From(resources);
+    private readonly ILogger _logger = loggers.CreateLogger("LocalDapr.Workflows");
 
-    public WorkflowRetention Retention => retention;
+    public WorkflowRetention Retention => _retention;
 
+    /// <summary>
     /// The engine of an app id (created at its first use).
+    /// </summary>
     public WorkflowEngine EngineFor(string appId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!engines.TryGetValue(appId, out var engine))
+            if (!_engines.TryGetValue(appId, out var engine))
             {
-                engines[appId] = engine = new WorkflowEngine(appId, stateStore, retention, time, logger);
+                _engines[appId] = engine = new WorkflowEngine(appId, stateStore, _retention, time, _logger);
             }
 
             return engine;
@@ -38,16 +42,18 @@ public sealed class WorkflowsFeature(IActorStateStore stateStore, RuntimeResourc
 
     public void MapGrpc(DaprGrpcMethods methods) => WorkflowsApi.Map(methods, this);
 
+    /// <summary>
     /// Nothing to discover: an app takes part by opening `GetWorkItems`, and leaves when its stream ends.
+    /// </summary>
     public Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task AppStoppedAsync(Sidecar sidecar, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var engine in engines.Values)
+            foreach (var engine in _engines.Values)
             {
                 engine.Dispose();
             }
