@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using Dapr.Client;
 using DaprOrders.Contracts;
@@ -8,6 +6,8 @@ using DaprOrders.LocalDapr.PubSub;
 using DaprOrders.LocalDapr.Runtime;
 using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging;
+
+using DaprOrders.Tests;
 
 namespace DaprOrders.EndToEnd.Tests;
 
@@ -223,46 +223,8 @@ public sealed class OrderSystem : IAsyncDisposable
     /// </summary>
     public KafkaTopics Kafka => new(BootstrapServers);
 
-    /// <summary>
-    /// A port for an app to listen on, free right now. Not the OS's pick (port 0): it hands the same ephemeral range
-    /// to every sidecar, Kafka broker and outgoing connection on this busy machine, and one of them could take the port
-    /// before the app binds it; then the app dies and the runtime's "port open" readiness check answers for the
-    /// squatter. Below the ephemeral range (Linux: 32768+) only other random picks like this one compete.
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var port = Random.Shared.Next(10_000, 32_768);
-            if (IsFree(port))
-            {
-                return port;
-            }
-        }
-
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // The services listen on every address (http://*:port), so the port must be free on all of them.
-    private static bool IsFree(int port)
-    {
-        var listener = TcpListener.Create(port);
-        try
-        {
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    /// <summary>A port for an app to listen on, free right now (see <see cref="AppPorts"/>).</summary>
+    public static int FreePort() => AppPorts.Free();
 
     private void Keep(string line)
     {

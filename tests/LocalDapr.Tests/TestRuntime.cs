@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Dapr.Client;
 using DaprOrders.LocalDapr.Runtime;
 using DaprOrders.LocalDapr.Sidecars;
+
+using DaprOrders.Tests;
 
 namespace DaprOrders.LocalDapr.Tests;
 
@@ -159,15 +160,8 @@ public sealed class TestRuntime : IAsyncDisposable
     public static HttpClient SidecarHttp(AppInstance instance) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{instance.HttpPort}/"), Timeout = Timeout };
 
-    /// <summary>
-    /// A port nobody listens on right now (the OS picks it).
-    /// </summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port for an app to listen on, free right now (see <see cref="AppPorts"/>).</summary>
+    public static int FreePort() => AppPorts.Free();
 
     public async ValueTask DisposeAsync()
     {
