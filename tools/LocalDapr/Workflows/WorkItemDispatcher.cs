@@ -22,20 +22,6 @@ public sealed class WorkItemDispatcher(ILogger logger)
     private int _next;
 
     /// <summary>
-    /// Open `GetWorkItems` streams.
-    /// </summary>
-    public int Workers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _workers.Count;
-            }
-        }
-    }
-
-    /// <summary>
     /// Queues a work item; <paramref name="lost"/> runs when the stream it went to ends before its completion.
     /// </summary>
     public void Enqueue(WorkItem item, Action<WorkItem> lost)

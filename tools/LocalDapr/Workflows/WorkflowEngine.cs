@@ -39,23 +39,7 @@ public sealed class WorkflowEngine : IDisposable
 
     public WorkItemDispatcher Dispatcher { get; }
 
-    public WorkflowStateStore Store => _store;
-
     private HistoryEvents Events { get; }
-
-    /// <summary>
-    /// Instances held (any status; purged ones are gone).
-    /// </summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _instances.Count;
-            }
-        }
-    }
 
     /// <summary>
     /// StartInstance: a new instance, or a new run of a finished one's id; AlreadyExists while one is active

@@ -18,8 +18,6 @@ public sealed class WorkflowsFeature(IActorStateStore stateStore, RuntimeResourc
     private readonly WorkflowRetention _retention = WorkflowRetention.From(resources);
     private readonly ILogger _logger = loggers.CreateLogger("LocalDapr.Workflows");
 
-    public WorkflowRetention Retention => _retention;
-
     /// <summary>
     /// The engine of an app id (created at its first use).
     /// </summary>
