@@ -3,6 +3,7 @@ using DaprOrders.Contracts;
 using DaprOrders.ServiceDefaults.Health;
 using DaprOrders.ServiceDefaults.Hosting;
 using DaprOrders.ServiceDefaults.Publishing;
+using DaprOrders.ServiceDefaults.Security;
 using DaprOrders.ServiceDefaults.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -47,13 +48,16 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Error handling, CloudEvents unwrapping, <c>/dapr/subscribe</c> and health endpoints, in every environment.
+    /// Error handling, the app API token on the sidecar-only routes (<see cref="DaprAppToken"/>), CloudEvents unwrapping, <c>/dapr/subscribe</c> and health endpoints, in every environment.
     /// Services with actors also call <c>app.MapActorsHandlers()</c> (Dapr.Actors.AspNetCore), or pass
     /// <paramref name="actors"/>: its own <c>/healthz</c> runs at route order 100, so ours (order 0) answers.
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app, bool actors = false)
     {
         app.UseExceptionHandler();
+        // Before anything reads the body: a request to a sidecar-only route without the app API token is refused
+        // as it arrives.
+        app.UseDaprAppToken();
         app.UseStatusCodePages();
         app.UseCloudEvents();
 
