@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 
 namespace DaprOrders.LocalDapr.Tests;
@@ -53,6 +54,34 @@ public sealed partial class RunCommandTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.All(pids, pid => Assert.False(IsRunning(pid), $"app process {pid} outlived localdapr"));
         Assert.Contains(localdapr.Lines, l => l.StartsWith("== APP - first-0 == ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_a_token_given_the_sidecars_send_their_apps_a_generated_app_api_token()
+    {
+        var port = TestRuntime.FreePort();
+        var runFile = WriteRunFile($"""
+            version: 1
+            common:
+              resourcesPath: ./components
+            apps:
+              - appID: first
+                appDirPath: {Path.GetDirectoryName(TestRuntime.TestAppDll)}
+                appPort: {port}
+                command: ["dotnet", "{TestRuntime.TestAppDll}"]
+            """);
+        using var localdapr = CommandLine.Start(runFile);
+        await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
+
+        using var http = new HttpClient();
+        var requests = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>(
+            new Uri($"http://127.0.0.1:{port}/test/recorded/requests?count=1&timeout=30"), TestContext.Current.CancellationToken);
+
+        // Start-up calls (/dapr/config, /dapr/subscribe) all carry the one generated token.
+        Assert.NotEmpty(requests!);
+        var tokens = requests!.Select(r => r!["daprApiToken"]?.GetValue<string>() ?? "").Distinct().ToList();
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(tokens));
+        Assert.Equal(0, await localdapr.TerminateAsync());
     }
 
     [Fact]
@@ -234,6 +263,8 @@ public sealed partial class RunCommandTests : IDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            // A token in the test's own environment would stand in for the one localdapr generates.
+            start.Environment.Remove("APP_API_TOKEN");
             foreach (var argument in new[] { TestRuntime.LocalDaprDll, "run", "-f", runFile, "--app-ready-timeout", "60" })
             {
                 start.ArgumentList.Add(argument);

@@ -16,7 +16,7 @@ public static class RunCommand
         var mailFolder = new Option<DirectoryInfo?>("--mail-folder") { Description = "Where bindings.smtp writes .eml files (default: <run file dir>/.localdapr/mail)." };
         var smtp = new Option<bool>("--smtp") { Description = "Deliver mail to each smtp component's host/port instead of writing .eml files." };
         var daprApiToken = new Option<string?>("--dapr-api-token") { Description = "API token every sidecar requires (default: this process's DAPR_API_TOKEN; an app's env DAPR_API_TOKEN wins)." };
-        var appApiToken = new Option<string?>("--app-api-token") { Description = "Token sidecars send their apps (default: this process's APP_API_TOKEN; an app's env APP_API_TOKEN wins)." };
+        var appApiToken = new Option<string?>("--app-api-token") { Description = "Token sidecars send their apps (default: this process's APP_API_TOKEN, else one generated for the run; an app's env APP_API_TOKEN wins)." };
         var readyTimeout = new Option<int>("--app-ready-timeout") { Description = "Seconds an app may take to open its port.", DefaultValueFactory = _ => 120 };
 
         var command = new Command("run", "Run the apps of a multi-app run file on local Dapr sidecars.")
@@ -37,7 +37,9 @@ public static class RunCommand
                     MailFolder = parse.GetValue(mailFolder)?.FullName ?? Path.Combine(file.DirectoryName!, ".localdapr", "mail"),
                     DeliverMailOverSmtp = parse.GetValue(smtp),
                     DaprApiToken = parse.GetValue(daprApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")),
-                    AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")),
+                    // Local runs authenticate the sidecars' calls to their apps by default, as the chart does on a cluster: an
+                    // app that requires APP_API_TOKEN refuses anyone else on its Dapr routes.
+                    AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")) ?? GeneratedToken(),
                     AppReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
                 };
                 runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
@@ -123,4 +125,7 @@ public static class RunCommand
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>A fresh random app API token (128 bits, hex): every run has its own, and no token lives in a file.</summary>
+    private static string GeneratedToken() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }
