@@ -48,8 +48,9 @@ public sealed class OrderSystem : IAsyncDisposable
     private DaprClient? _loader;
     private bool _logClosed;
 
-    private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile)
+    private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile, string appApiToken)
     {
+        AppApiToken = appApiToken;
         _folder = folder;
         _loggers = loggers;
         Runtime = runtime;
@@ -58,6 +59,12 @@ public sealed class OrderSystem : IAsyncDisposable
     }
 
     public LocalDaprRuntime Runtime { get; }
+
+    /// <summary>
+    /// The app API token every sidecar sends its app (APP_API_TOKEN), on as in a local run: the services refuse
+    /// calls of their Dapr routes without it.
+    /// </summary>
+    public string AppApiToken { get; }
 
     /// <summary>
     /// The running app instances (not the loader).
@@ -117,8 +124,10 @@ public sealed class OrderSystem : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddProvider(new LineLoggerProvider(line => system?.Keep(line))));
+        var appApiToken = Guid.NewGuid().ToString("N");
         var runtime = await LocalDaprRuntime.StartAsync(new LocalDaprOptions
         {
+            AppApiToken = appApiToken,
             ResourcesPaths = [Metadata("LocalComponents")],
             MailFolder = Path.Combine(folder, "mail"),
             AppOutput = line => system?.Keep(line),
@@ -126,7 +135,7 @@ public sealed class OrderSystem : IAsyncDisposable
             AppReadyTimeout = Timeout,
         }, cancellationToken);
         var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
-        system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"));
+        system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"), appApiToken);
         try
         {
             await system.StartAppsAsync(appIds, env ?? new Dictionary<string, string>(), cancellationToken);
