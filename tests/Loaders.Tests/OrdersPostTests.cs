@@ -39,6 +39,20 @@ public sealed class OrdersPostTests
     }
 
     [Fact]
+    public async Task With_ORDERS_API_TOKEN_set_orders_carry_it_as_a_bearer_token_and_payments_do_not()
+    {
+        _loaders.Environment["ORDERS_API_TOKEN"] = "admin-jwt";
+
+        var run = await _loaders.RunAsync("orders", "post", "--count", "1", "--rate", "1000", "--api-url", Api, "--progress-interval", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        var order = Assert.Single(_loaders.Http.Requests, r => r.Uri.Host == "orders.test");
+        var payment = Assert.Single(_loaders.Http.Requests, r => r.Uri.Host == "localhost");
+        Assert.Equal("Bearer admin-jwt", order.Headers["Authorization"]);
+        Assert.False(payment.Headers.ContainsKey("Authorization"));
+    }
+
+    [Fact]
     public async Task Orders_go_out_on_an_open_loop_schedule_at_the_given_rate()
     {
         // One order at a time: each is answered before the clock can move on, so its arrival time is its send time.

@@ -17,9 +17,12 @@ namespace DaprOrders.Orders.Tests;
 /// The orders service in memory with its publisher and state store faked, and its workflow worker and client
 /// pointed at a sidecar of a <see cref="WorkflowRuntime"/>, so the validation workflows run for real. Production
 /// environment, so nothing depends on development-only behaviour. Instances of one deployment share a state store
-/// (pass <c>sharedStore</c>), as orders instances share Dapr's.
+/// (pass <c>sharedStore</c>), as orders instances share Dapr's. <c>settings</c> are configuration keys such as
+/// <c>Auth:Authority</c>.
 /// </summary>
-internal sealed class OrdersApplication(AppInstance sidecar, InMemoryStateStore? sharedStore = null, TimeSpan? validationTimeout = null)
+internal sealed class OrdersApplication(
+    AppInstance sidecar, InMemoryStateStore? sharedStore = null, TimeSpan? validationTimeout = null,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public RecordingEventPublisher Publisher { get; } = new();
@@ -39,6 +42,11 @@ internal sealed class OrdersApplication(AppInstance sidecar, InMemoryStateStore?
         if (validationTimeout is { } timeout)
         {
             builder.UseSetting("Validation:Timeout", timeout.ToString("c", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
 
         builder.ConfigureTestServices(services =>

@@ -23,4 +23,10 @@ internal sealed class LoaderContext
     /// DAPR_API_TOKEN, sent as the `dapr-api-token` header when the sidecar requires it.
     /// </summary>
     public string? DaprApiToken => Environment("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null;
+
+    /// <summary>
+    /// ORDERS_API_TOKEN, a bearer token for the orders API when it requires one: with the `orders.admin` role or
+    /// scope, so the loaders may post orders of every customer (e.g. from `dotnet user-jwts create --role orders.admin`).
+    /// </summary>
+    public string? OrdersApiToken => Environment("ORDERS_API_TOKEN") is { Length: > 0 } token ? token : null;
 }

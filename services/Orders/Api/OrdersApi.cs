@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using DaprOrders.Contracts;
+using DaprOrders.Orders.Security;
 using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,11 +13,17 @@ internal static class OrdersApi
     public static RouteGroupBuilder MapOrdersApiV1(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapGroup("/v1/orders").WithTags("Orders");
+        if (endpoints.ServiceProvider.GetRequiredService<OrdersCallers>().AuthenticationOn)
+        {
+            // No valid bearer token: 401 (a problem, by UseStatusCodePages) before any handler runs.
+            orders.RequireAuthorization();
+        }
 
         orders.MapPost("/", CreateOrder)
+            .RequireRateLimiting(OrdersSecurity.PostPolicy)
             .WithDescription("Accepts an order (state absent or CREATED) and starts its validation. " +
                 "201 with Location; the same order again gives the same 201 and no second event; the same id " +
-                "with other content gives 409.");
+                "with other content gives 409; a customer id other than the caller's gives 403; too many POSTs 429.");
 
         orders.MapGet("/{id}", GetOrder)
             .WithDescription("The order from the orders view, waiting up to ?timeout= ms (default 10000, at most " +
@@ -30,11 +38,20 @@ internal static class OrdersApi
     }
 
     private static async Task<Results<Created<Order>, ProblemHttpResult>> CreateOrder(
-        CreateOrderRequest request, OrderAcceptance acceptance, ILoggerFactory loggers, CancellationToken cancellationToken)
+        CreateOrderRequest request, ClaimsPrincipal caller, OrdersCallers callers, OrderAcceptance acceptance, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         // A static class cannot be ILogger<T>'s T; the category still names the class that logs.
         var logger = loggers.CreateLogger(typeof(OrdersApi));
         var order = request.ToOrder();
+        if (!callers.MayActFor(caller, order.CustomerId))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "You may only place your own orders.",
+                detail: $"The order is for customer '{order.CustomerId}', and the token is not that customer's.");
+        }
+
         var outcome = await acceptance.AcceptAsync(order, cancellationToken);
         if (outcome == AcceptOutcome.Conflict)
         {
@@ -49,7 +66,8 @@ internal static class OrdersApi
     }
 
     private static async Task<Results<Ok<Order>, ProblemHttpResult, ValidationProblem>> GetOrder(
-        string id, int? timeout, OrderWaitService waits, IOptions<OrdersApiOptions> options, CancellationToken cancellationToken)
+        string id, int? timeout, ClaimsPrincipal caller, OrdersCallers callers, OrderWaitService waits, IOptions<OrdersApiOptions> options,
+        CancellationToken cancellationToken)
     {
         if (InvalidWaitRequest(id, timeout, options.Value) is { } problem)
         {
@@ -57,12 +75,15 @@ internal static class OrdersApi
         }
 
         var wait = WaitFor(timeout, options.Value);
-        var order = await waits.WaitAsync(id, static _ => true, wait, cancellationToken);
-        return order is null ? NotFoundProblem(id, wait) : TypedResults.Ok(order);
+        // Someone else's order is one that is not there: the same wait, the same 404, so the answer does not even
+        // tell that the id exists.
+        var order = await waits.WaitAsync(id, o => callers.MaySee(caller, o), wait, cancellationToken);
+        return order is null || !callers.MaySee(caller, order) ? NotFoundProblem(id, wait) : TypedResults.Ok(order);
     }
 
     private static async Task<Results<Ok<Order>, Accepted<Order>, ProblemHttpResult, ValidationProblem>> GetValidatedOrder(
-        string id, int? timeout, OrderWaitService waits, IOptions<OrdersApiOptions> options, CancellationToken cancellationToken)
+        string id, int? timeout, ClaimsPrincipal caller, OrdersCallers callers, OrderWaitService waits, IOptions<OrdersApiOptions> options,
+        CancellationToken cancellationToken)
     {
         if (InvalidWaitRequest(id, timeout, options.Value) is { } problem)
         {
@@ -70,10 +91,11 @@ internal static class OrdersApi
         }
 
         var wait = WaitFor(timeout, options.Value);
-        var order = await waits.WaitAsync(id, decided => OrderStates.IsDecided(decided.State), wait, cancellationToken);
+        var order = await waits.WaitAsync(id, decided => callers.MaySee(caller, decided) && OrderStates.IsDecided(decided.State), wait, cancellationToken);
         return order switch
         {
             null => NotFoundProblem(id, wait),
+            _ when !callers.MaySee(caller, order) => NotFoundProblem(id, wait),
             _ when OrderStates.IsDecided(order.State) => TypedResults.Ok(order),
             // Known but undecided when the wait ran out: the client may ask again.
             _ => TypedResults.Accepted($"/v1/orders/{id}/validated", order),

@@ -10,7 +10,7 @@ namespace DaprOrders.Loaders.Http;
 internal sealed class DaprPublisher(HttpClient http, Uri daprUrl, string? daprApiToken)
 {
     public Task<CallResult> PublishAsync<T>(string topic, string partitionKey, T data, CancellationToken cancellationToken) =>
-        HttpCalls.PostJsonAsync(http, PublishUrl(topic, partitionKey), data, daprApiToken, "the Dapr sidecar", cancellationToken);
+        HttpCalls.PostJsonAsync(http, PublishUrl(topic, partitionKey), data, daprApiToken, bearerToken: null, "the Dapr sidecar", cancellationToken);
 
     public Uri PublishUrl(string topic, string partitionKey) => new(
         $"{daprUrl.AbsoluteUri.TrimEnd('/')}/v1.0/publish/{Uri.EscapeDataString(DaprComponents.PubSub)}/{Uri.EscapeDataString(topic)}" +

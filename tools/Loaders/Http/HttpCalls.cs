@@ -14,7 +14,7 @@ namespace DaprOrders.Loaders.Http;
 internal static class HttpCalls
 {
     public static async Task<CallResult> PostJsonAsync<T>(
-        HttpClient http, Uri url, T body, string? daprApiToken, string endpointName, CancellationToken cancellationToken)
+        HttpClient http, Uri url, T body, string? daprApiToken, string? bearerToken, string endpointName, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -26,6 +26,11 @@ internal static class HttpCalls
         if (daprApiToken is not null)
         {
             request.Headers.Add("dapr-api-token", daprApiToken);
+        }
+
+        if (bearerToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
         try

@@ -79,7 +79,7 @@ internal static class OrdersCommands
                 TimeSpan.FromSeconds(parse.GetValue(progressInterval)));
             using var http = context.CreateHttpClient();
             var load = new OrderLoad(
-                new OrdersApiClient(http, parse.GetValue(apiUrl)!),
+                new OrdersApiClient(http, parse.GetValue(apiUrl)!, context.OrdersApiToken),
                 new DaprPublisher(http, parse.GetValue(daprUrl)!, context.DaprApiToken),
                 context.Time,
                 terminal.Error);
