@@ -48,9 +48,10 @@ public sealed class OrderSystem : IAsyncDisposable
     private DaprClient? _loader;
     private bool _logClosed;
 
-    private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile, string appApiToken)
+    private OrderSystem(string folder, LocalDaprRuntime runtime, ILoggerFactory loggers, string logFile, string appApiToken, string daprApiToken)
     {
         AppApiToken = appApiToken;
+        DaprApiToken = daprApiToken;
         _folder = folder;
         _loggers = loggers;
         Runtime = runtime;
@@ -65,6 +66,12 @@ public sealed class OrderSystem : IAsyncDisposable
     /// calls of their Dapr routes without it.
     /// </summary>
     public string AppApiToken { get; }
+
+    /// <summary>
+    /// The Dapr API token every sidecar requires (DAPR_API_TOKEN), on as the chart sets it: the services' SDK calls
+    /// (publish, state, actors, workflows) must carry it.
+    /// </summary>
+    public string DaprApiToken { get; }
 
     /// <summary>
     /// The running app instances (not the loader).
@@ -125,9 +132,11 @@ public sealed class OrderSystem : IAsyncDisposable
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddProvider(new LineLoggerProvider(line => system?.Keep(line))));
         var appApiToken = Guid.NewGuid().ToString("N");
+        var daprApiToken = Guid.NewGuid().ToString("N");
         var runtime = await LocalDaprRuntime.StartAsync(new LocalDaprOptions
         {
             AppApiToken = appApiToken,
+            DaprApiToken = daprApiToken,
             ResourcesPaths = [Metadata("LocalComponents")],
             MailFolder = Path.Combine(folder, "mail"),
             AppOutput = line => system?.Keep(line),
@@ -135,7 +144,7 @@ public sealed class OrderSystem : IAsyncDisposable
             AppReadyTimeout = Timeout,
         }, cancellationToken);
         var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
-        system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"), appApiToken);
+        system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"), appApiToken, daprApiToken);
         try
         {
             await system.StartAppsAsync(appIds, env ?? new Dictionary<string, string>(), cancellationToken);
@@ -162,6 +171,7 @@ public sealed class OrderSystem : IAsyncDisposable
         _loader = new DaprClientBuilder()
             .UseGrpcEndpoint($"http://127.0.0.1:{loaderSidecar.GrpcPort}")
             .UseHttpEndpoint($"http://127.0.0.1:{loaderSidecar.HttpPort}")
+            .UseDaprApiToken(DaprApiToken)
             .UseJsonSerializationOptions(ContractsJson.Options)
             .Build();
 
