@@ -111,6 +111,9 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(BuildChecks.Dockerfile(Repo, Chart))
             .Concat(BuildChecks.TiltFiles(Repo, DevChart))
             .Concat(BuildChecks.DevPlatform(Repo, DevChart))
+            .Concat(SecurityChecks.NetworkPolicies(Chart, required: true).Select(p => $"[default values] {p}"))
+            .Concat(SecurityChecks.NetworkPolicies(DevChart, required: false).Select(p => $"[dev values] {p}"))
+            .Concat(SecurityChecks.NetworkPolicies(ProductionChart, required: true).Select(p => $"[production values] {p}"))
             .Concat(ForChart(Chart, "default values"))
             .Concat(ForChart(DevChart, "dev values"))
             .Concat(ForChart(ProductionChart, "production values"));
@@ -124,5 +127,6 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ChartChecks.KafkaTopics(rendered, TopicsInScopes(Local).Concat(TopicsInScopes(Kubernetes))))
             .Concat(ChartChecks.AppNames(Repo, rendered))
             .Concat(ChartChecks.AppSettings(Repo, rendered))
+            .Concat(SecurityChecks.ApiTokens(rendered))
             .Select(p => $"[{label}] {p}");
 }

@@ -145,4 +145,32 @@ public class RepositoryTests
             (Checks.DaprResources.Value(DaprResources.FromChart(Files.DevChart).Component("pubsub")!, "authType"),
              Checks.DaprResources.Value(DaprResources.FromChart(Files.DevChart).Component("pubsub")!, "brokers"),
              (long)Files.DevChart.OfKind("KafkaTopic").Max(t => (long)Yaml.YamlPath.At(t.Body, "spec.replicas")!)));
+
+    [Fact]
+    public void Every_deployment_carries_its_own_Dapr_app_and_api_token_secrets() =>
+        AssertNone(SecurityChecks.ApiTokens(Files.Chart).Concat(SecurityChecks.ApiTokens(Files.DevChart))
+            .Concat(SecurityChecks.ApiTokens(Files.ProductionChart)));
+
+    [Fact]
+    public void Network_policies_allow_exactly_the_flows_of_each_service() =>
+        AssertNone(SecurityChecks.NetworkPolicies(Files.Chart, required: true)
+            .Concat(SecurityChecks.NetworkPolicies(Files.ProductionChart, required: true))
+            .Concat(SecurityChecks.NetworkPolicies(Files.DevChart, required: false)));
+
+    [Fact]
+    public void The_expected_flows_of_orders_are_the_documented_ones()
+    {
+        var orders = Files.Chart.OfKind("Deployment").Single(d => d.Name == "orders");
+
+        var flows = SecurityChecks.ExpectedFlows(Files.Chart, orders).ToList();
+
+        Assert.Contains(flows, f => f.StartsWith("ingress from {\"namespaceSelector\"", StringComparison.Ordinal) && f.EndsWith(" 8080/TCP", StringComparison.Ordinal));
+        Assert.Contains(flows, f => f.Contains("\"dapr.io/app-id\":\"loader\"", StringComparison.Ordinal) && f.EndsWith(" 50002/TCP", StringComparison.Ordinal));
+        Assert.Equal(["50001/TCP", "50005/TCP", "50006/TCP", "6500/TCP"],
+            flows.Where(f => f.Contains("dapr-system", StringComparison.Ordinal)).Select(f => f.Split(' ')[^1]).Order(StringComparer.Ordinal));
+        Assert.Contains(flows, f => f.StartsWith("egress to {\"podSelector\":{\"matchLabels\":{\"strimzi.io", StringComparison.Ordinal) && f.EndsWith(" 9093/TCP", StringComparison.Ordinal));
+        Assert.Contains(flows, f => f.EndsWith(" 6379/TCP", StringComparison.Ordinal));
+        Assert.DoesNotContain(flows, f => f.EndsWith(" 587/TCP", StringComparison.Ordinal));
+        Assert.DoesNotContain(flows, f => f.EndsWith(" 3500/TCP", StringComparison.Ordinal));
+    }
 }

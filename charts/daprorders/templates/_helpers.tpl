@@ -20,3 +20,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
+
+{{/* Secret holding the token daprd sends its app (APP_API_TOKEN). Call with the app id. */}}
+{{- define "daprorders.appTokenSecret" -}}
+{{ printf "%s-app-api-token" . }}
+{{- end }}
+
+{{/* Secret holding the token daprd requires from its app (DAPR_API_TOKEN). Call with the app id. */}}
+{{- define "daprorders.apiTokenSecret" -}}
+{{ printf "%s-dapr-api-token" . }}
+{{- end }}
+
+{{/* The port of "host:port" or "scheme://host:port[/path]"; fails the render when there is none. */}}
+{{- define "daprorders.endpointPort" -}}
+{{- $noScheme := regexReplaceAll "^[a-z]+://" . "" -}}
+{{- $hostPort := regexReplaceAll "/.*$" $noScheme "" -}}
+{{- $port := regexFind ":[0-9]+$" $hostPort | trimPrefix ":" -}}
+{{- if not $port }}{{ fail (printf "endpoint '%s' names no port: the NetworkPolicies open egress by port" .) }}{{ end -}}
+{{ $port }}
+{{- end }}

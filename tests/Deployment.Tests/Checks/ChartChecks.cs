@@ -18,6 +18,8 @@ public static partial class ChartChecks
         ["PodDisruptionBudget"] = ["policy/v1"],
         ["HorizontalPodAutoscaler"] = ["autoscaling/v2"],
         ["Ingress"] = ["networking.k8s.io/v1"],
+        ["NetworkPolicy"] = ["networking.k8s.io/v1"],
+        ["Secret"] = ["v1"],
         ["Component"] = [DaprResources.ApiVersion],
         ["Resiliency"] = [DaprResources.ApiVersion],
         ["Configuration"] = [DaprResources.ApiVersion],

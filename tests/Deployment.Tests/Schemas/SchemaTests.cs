@@ -26,7 +26,7 @@ public class SchemaTests
             new HashSet<string>
             {
                 "apps/v1 Deployment", "v1 Service", "networking.k8s.io/v1 Ingress", "policy/v1 PodDisruptionBudget",
-                "autoscaling/v2 HorizontalPodAutoscaler", "v1 PersistentVolumeClaim", "dapr.io/v1alpha1 Component",
+                "autoscaling/v2 HorizontalPodAutoscaler", "v1 PersistentVolumeClaim", "v1 Secret", "networking.k8s.io/v1 NetworkPolicy", "dapr.io/v1alpha1 Component",
                 "dapr.io/v1alpha1 Configuration", "dapr.io/v1alpha1 Resiliency", "dapr.io/v2alpha1 Subscription",
                 "kafka.strimzi.io/v1beta2 KafkaTopic", "kafka.strimzi.io/v1 KafkaTopic",
             },
