@@ -16,9 +16,16 @@ internal sealed class AppProcess
     private readonly Queue<string> _recent = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private long _exitedAt;
     private int _openStreams = 2;
 
     private AppProcess(Process process) => _process = process;
+
+    /// <summary>
+    /// How long the process ran (so far, while it runs).
+    /// </summary>
+    public TimeSpan Uptime => Stopwatch.GetElapsedTime(_startedAt, Interlocked.Read(ref _exitedAt) is var end and not 0 ? end : Stopwatch.GetTimestamp());
 
     public int Id => _process.Id;
 
@@ -242,6 +249,8 @@ internal sealed class AppProcess
 
     private async void OnExited()
     {
+        Interlocked.CompareExchange(ref _exitedAt, Stopwatch.GetTimestamp(), 0);
+
         // Exited fires before the last output lines are read; wait (briefly) so error reports contain them.
         await Task.WhenAny(_outputDrained.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         _exited.TrySetResult(_process.ExitCode);

@@ -48,6 +48,12 @@ public sealed class LocalDaprOptions
     public TimeSpan AppStopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Restarts apps that exit by themselves; null = leave them stopped (they can be restarted with
+    /// <see cref="LocalDaprRuntime.RestartAppAsync"/>). `localdapr run` uses <see cref="RestartPolicy.Default"/>.
+    /// </summary>
+    public RestartPolicy? RestartPolicy { get; init; }
+
+    /// <summary>
     /// Receives each line an app writes, already prefixed with its instance (`== APP - orders-0 == ...`).
     /// </summary>
     public Action<string> AppOutput { get; init; } = Console.WriteLine;

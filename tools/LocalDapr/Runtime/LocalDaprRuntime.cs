@@ -36,6 +36,16 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     public string MailFolder => _context.Options.MailFolder;
 
+    /// <summary>
+    /// Apps that exit by themselves are started again (<see cref="LocalDaprOptions.RestartPolicy"/>).
+    /// </summary>
+    public bool RestartsCrashedApps => _context.Options.RestartPolicy is not null;
+
+    /// <summary>
+    /// Raised when an app that crashed is serving again after an automatic restart.
+    /// </summary>
+    public event Action<AppInstance>? AppRestarted;
+
     public IReadOnlyList<AppInstance> Instances
     {
         get
@@ -98,6 +108,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     private async Task StopAsync(Slot slot, AppStopMode mode, CancellationToken cancellationToken)
     {
+        slot.CancelRestart();
         var process = slot.TakeProcess();
         var wasReady = slot.Host.Status.AppReady;
         slot.Host.Status.AppReady = false;
@@ -183,6 +194,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         await Task.WhenAll(all.Select(async slot =>
         {
+            slot.CancelRestart();
             try
             {
                 await StopSlotAsync(slot);
@@ -283,6 +295,44 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         {
             _logger.LogWarning("Features did not let go of {Instance} cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
         }
+
+        if (_context.Options.RestartPolicy is { } policy)
+        {
+            _ = RestartAfterCrashAsync(slot, policy, process);
+        }
+    }
+
+    /// <summary>
+    /// Starts a crashed app again after the policy's backoff, and keeps trying (longer each time) while it fails to
+    /// start. Stopping the app through the runtime, or disposing the runtime, ends the loop.
+    /// </summary>
+    private async Task RestartAfterCrashAsync(Slot slot, RestartPolicy policy, AppProcess crashed)
+    {
+        var instance = slot.Sidecar.Instance.InstanceName;
+        var restart = crashed.Uptime >= policy.ResetAfter ? 1 : slot.CrashLoop + 1;
+        var stopping = slot.BeginRestart();
+        while (!stopping.IsCancellationRequested)
+        {
+            slot.CrashLoop = restart;
+            var delay = policy.DelayBefore(restart);
+            try
+            {
+                await Task.Delay(delay, _context.Time, stopping);
+                await RunAppAsync(slot, stopping);
+                _logger.LogWarning("App {Instance} restarted after {Delay:0.#}s (restart {Restart}, pid {Pid})", instance, delay.TotalSeconds, restart, slot.Process?.Id);
+                AppRestarted?.Invoke(slot.Sidecar.Instance);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (AppStartException e)
+            {
+                _logger.LogWarning("App {Instance} did not start again: {Error}", instance, e.Message);
+                restart++;
+            }
+        }
     }
 
     private async Task NotifyStoppedAsync(Slot slot, CancellationToken cancellationToken)
@@ -313,6 +363,28 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         private AppProcess? _process;
 
         public Task CrashWatch { get; set; } = Task.CompletedTask;
+
+        private CancellationTokenSource? _restart;
+
+        /// <summary>
+        /// Restarts in a row after crashes (see <see cref="RestartPolicy"/>).
+        /// </summary>
+        public int CrashLoop { get; set; }
+
+        /// <summary>
+        /// A restart after a crash begins; its token is cancelled when the app is stopped through the runtime.
+        /// </summary>
+        public CancellationToken BeginRestart()
+        {
+            var restart = new CancellationTokenSource();
+            Interlocked.Exchange(ref _restart, restart)?.Cancel();
+            return restart.Token;
+        }
+
+        /// <summary>
+        /// Calls off a pending restart (the app is being stopped or the runtime disposed).
+        /// </summary>
+        public void CancelRestart() => Interlocked.Exchange(ref _restart, null)?.Cancel();
 
         /// <summary>
         /// The running process, if any.
