@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Cli;
@@ -39,6 +40,8 @@ public static class RunCommand
                     DaprApiToken = parse.GetValue(daprApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("DAPR_API_TOKEN")),
                     AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")),
                     AppReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
+                    Home = LocalDaprHome.FromEnvironment(),
+                    RunFile = file.FullName,
                 };
                 runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
             }
