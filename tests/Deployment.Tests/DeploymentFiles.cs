@@ -10,7 +10,14 @@ public sealed class DeploymentFiles(Repo repo)
 {
     private readonly Lazy<RenderedChart> _chart = new(() => ChartRenderer.Render(repo.Chart));
     private readonly Lazy<RenderedChart> _devChart = new(() => ChartRenderer.Render(repo.Chart, repo.DevValues));
-    private readonly Lazy<RenderedChart> _productionChart = new(() => ChartRenderer.Render(repo.Chart, repo.ProductionValues));
+    private readonly Lazy<RenderedChart> _productionChart =
+        new(() => ChartRenderer.RenderIn(ProductionNamespace, repo.Chart, repo.ProductionValues));
+
+    /// <summary>
+    /// The release namespace of the production render: not the other renders' one, so that a namespace the templates
+    /// write instead of taking .Release.Namespace shows.
+    /// </summary>
+    public const string ProductionNamespace = "orders-prod";
 
     public Repo Repo => repo;
 
@@ -22,7 +29,10 @@ public sealed class DeploymentFiles(Repo repo)
 
     public RenderedChart DevChart => _devChart.Value;
 
-    /// <summary>charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS.</summary>
+    /// <summary>
+    /// charts/daprorders/values-production.yaml: HPAs, TLS ingress, an existing Kafka with SASL/TLS; installed into
+    /// <see cref="ProductionNamespace"/>.
+    /// </summary>
     public RenderedChart ProductionChart => _productionChart.Value;
 
     /// <summary>Every place whose objects are deployed: the chart with each values file, and both components folders.</summary>
@@ -41,6 +51,9 @@ public sealed class DeploymentFiles(Repo repo)
     };
 
     public IReadOnlySet<string> ActorTypes { get; } = Names.ActorTypes(repo);
+
+    /// <summary>The HTTP methods the services map under each route group (the routes an invocation may reach).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> RouteGroupMethods { get; } = Names.RouteGroupMethods(repo);
 
     /// <summary>App ids whose code keeps state (actors, workflows, IStateStore); projects come from values.yaml.</summary>
     public IReadOnlySet<string> AppsWithState => Names.AppsWithState(repo,
@@ -84,6 +97,12 @@ public sealed class DeploymentFiles(Repo repo)
             .Concat(ComponentChecks.Resiliency(Kubernetes, ActorTypes, requireBreakers: true))
             .Concat(ComponentChecks.SubscriberRetryMirror(Local, Kubernetes))
             .Concat(ComponentChecks.WorkflowSettingsMirror(Local, Kubernetes))
+            .Concat(ComponentChecks.AccessControl(Local, ComponentChecks.SelfHostedNamespace, RouteGroupMethods))
+            .Concat(ComponentChecks.AccessControl(Kubernetes, ChartRenderer.ReleaseNamespace, RouteGroupMethods))
+            .Concat(ComponentChecks.AccessControl(chartResources, Chart.Namespace, RouteGroupMethods))
+            .Concat(ComponentChecks.AccessControl(devResources, DevChart.Namespace, RouteGroupMethods))
+            .Concat(ComponentChecks.AccessControl(productionResources, ProductionChart.Namespace, RouteGroupMethods))
+            .Concat(ComponentChecks.AccessControlMirror(Local, Kubernetes))
             .Concat(ComponentChecks.RunFileConfiguration(Repo, Local))
             .Concat(ChartChecks.ChartMetadata(Repo, Chart))
             .Concat(ChartChecks.OverridesExist(

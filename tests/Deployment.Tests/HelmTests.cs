@@ -29,6 +29,7 @@ public partial class HelmTests
         { "kafka:\n  auth:\n    type: sasl\n", "at '/kafka/auth/type'" },
         { "dapr:\n  workflow:\n    stateRetentionPolicy:\n      completed: \"1 hour\"\n", "at '/dapr/workflow/stateRetentionPolicy/completed'" },
         { "kafkaTopics:\n  topics:\n    orders:\n      compacted: true\n", "at '/kafkaTopics/topics/orders': additional properties 'compacted' not allowed" },
+        { "dapr:\n  accessControl:\n    enabled: \"no\"\n", "at '/dapr/accessControl/enabled': got string, want boolean" },
     };
 
     [Theory]

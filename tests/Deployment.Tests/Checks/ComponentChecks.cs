@@ -612,6 +612,206 @@ public static partial class ComponentChecks
     }
 
     /// <summary>
+    /// The namespace of a self-hosted daprd (`dapr run`, and the local runtime): $NAMESPACE, "default" when unset
+    /// (dapr/dapr pkg/security/security.go CurrentNamespace). An access control policy matches a caller's namespace.
+    /// </summary>
+    public const string SelfHostedNamespace = "default";
+
+    /// <summary>The trust domain when a Configuration names none (dapr/dapr pkg/config DefaultTrustDomain).</summary>
+    private const string DefaultTrustDomain = "public";
+
+    /// <summary>
+    /// The verbs an operation's httpVerb may name: the names of common.v1 HTTPExtension.Verb, which daprd's access
+    /// control looks up exactly (dapr/dapr pkg/acl/acl.go, VerbAction[httpVerb.String()]): "post" never matches.
+    /// </summary>
+    private static readonly HashSet<string> HttpVerbs = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+
+    /// <summary>
+    /// The service invocation access control of every sidecar Configuration (spec.accessControl,
+    /// https://docs.dapr.io/operations/configuration/invoke-allowlist). No app of this system invokes another, so the
+    /// default action is deny, and each policy names a caller that has a reason: an app id of this system, in the
+    /// namespace its sidecars run in (<paramref name="callerNamespace"/>) and the apps' trust domain (else the policy never
+    /// matches), denying what it does not allow, and allowing only routes the services map with the methods they map
+    /// (<paramref name="routes"/>: route group -> methods).
+    /// </summary>
+    public static IEnumerable<string> AccessControl(
+        DaprResources resources, string callerNamespace, IReadOnlyDictionary<string, IReadOnlySet<string>> routes)
+    {
+        foreach (var configuration in resources.All.Where(r => r.Kind == "Configuration" && r.Name != "daprsystem"))
+        {
+            var where = $"{resources.Place}/{configuration.Template} Configuration/{configuration.Name}";
+            if (configuration.Body.At("spec.accessControl") is not Dictionary<string, object?> acl)
+            {
+                yield return $"{where}: has no spec.accessControl, so every sidecar lets any caller invoke any route of its app (subscription handlers included)";
+                continue;
+            }
+
+            if (acl.Text("defaultAction") != "deny")
+            {
+                yield return $"{where}: spec.accessControl.defaultAction must be deny (no app invokes another), found '{acl.Text("defaultAction")}'";
+            }
+
+            // Sentry issues every app its identity in the trust domain of its own Configuration, this one.
+            var trustDomain = acl.Text("trustDomain") is { Length: > 0 } domain ? domain : DefaultTrustDomain;
+            var callers = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var policy in acl.List("policies"))
+            {
+                foreach (var problem in AccessPolicy(policy, callerNamespace, trustDomain, routes, callers))
+                {
+                    yield return $"{where}: accessControl policy '{policy.Text("appId")}': {problem}";
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> AccessPolicy(
+        object? policy, string callerNamespace, string trustDomain, IReadOnlyDictionary<string, IReadOnlySet<string>> routes, HashSet<string> callers)
+    {
+        var appId = policy.Text("appId") ?? "";
+        if (!Names.AppIds.Contains(appId))
+        {
+            yield return $"appId '{appId}' is not an app id of this system (AppIds)";
+        }
+
+        var policyNamespace = policy.Text("namespace");
+        var policyTrustDomain = policy.Text("trustDomain");
+        if (string.IsNullOrEmpty(policyNamespace) || string.IsNullOrEmpty(policyTrustDomain))
+        {
+            yield return "needs a namespace and a trustDomain: daprd refuses to start without them (dapr/dapr pkg/acl/acl.go ParseAccessControlSpec)";
+        }
+        else
+        {
+            if (policyNamespace != callerNamespace)
+            {
+                yield return $"namespace '{policyNamespace}' is not the namespace the callers' sidecars run in, '{callerNamespace}': the policy would never match";
+            }
+
+            if (policyTrustDomain != trustDomain)
+            {
+                yield return $"trustDomain '{policyTrustDomain}' is not the apps' trust domain '{trustDomain}' (spec.accessControl.trustDomain): the policy would never match";
+            }
+        }
+
+        // daprd keys policies by app id and namespace; a second one replaces the first.
+        if (!callers.Add($"{appId}||{policyNamespace}"))
+        {
+            yield return $"appears twice in namespace '{policyNamespace}': daprd keeps only the last";
+        }
+
+        if (policy.Text("defaultAction") != "deny")
+        {
+            yield return $"defaultAction must be deny, so that '{appId}' reaches only the operations it is allowed, found '{policy.Text("defaultAction")}'";
+        }
+
+        var operations = policy.List("operations");
+        if (operations.Count == 0)
+        {
+            yield return "names no operation, so it allows nothing: drop it or name what the caller may invoke";
+        }
+
+        foreach (var operation in operations)
+        {
+            var name = operation.Text("name") ?? "";
+            var action = operation.Text("action");
+            if (action is not ("allow" or "deny"))
+            {
+                yield return $"operation '{name}': action must be allow or deny, found '{action}'";
+            }
+
+            var path = OperationBase(name);
+            var group = routes.Keys.Order(StringComparer.Ordinal).FirstOrDefault(g =>
+                path.Equals(g, StringComparison.OrdinalIgnoreCase) || path.StartsWith(g + "/", StringComparison.OrdinalIgnoreCase));
+            if (group is null)
+            {
+                yield return $"operation '{name}' is not under a route group the services map ({string.Join(", ", routes.Keys.Order(StringComparer.Ordinal))})";
+            }
+
+            var verbs = operation.List("httpVerb").Select(YamlPath.Format).ToList();
+            if (verbs.Count == 0)
+            {
+                yield return $"operation '{name}' names no httpVerb: for an HTTP app daprd then applies the policy's defaultAction to it";
+            }
+
+            foreach (var verb in verbs)
+            {
+                if (verb == "*")
+                {
+                    if (action == "allow")
+                    {
+                        yield return $"operation '{name}' allows every verb ('*'): name the methods its routes map";
+                    }
+                }
+                else if (verb is null || !HttpVerbs.Contains(verb))
+                {
+                    yield return $"operation '{name}': httpVerb '{verb}' is not one of daprd's verbs ({string.Join(", ", HttpVerbs)}); daprd compares them exactly, so it never matches";
+                }
+                else if (group is not null && action == "allow" && !routes[group].Contains(verb))
+                {
+                    yield return $"operation '{name}' allows {verb}, which no route of {group} maps ({string.Join(", ", routes[group].Order(StringComparer.Ordinal))})";
+                }
+            }
+        }
+
+        // The operations are a trie of path segments, searched from the root: the first name on the way that has an
+        // action decides (dapr/dapr pkg/config/acl_trie.go Search), so of two overlapping names one never applies.
+        var names = operations.Select(o => o.Text("name") ?? "").ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            for (var j = i + 1; j < names.Count; j++)
+            {
+                if (Covers(names[i], names[j]) || Covers(names[j], names[i]))
+                {
+                    yield return $"operations '{names[i]}' and '{names[j]}' overlap: daprd matches operation names by path segment prefix and the first match decides, so one of them never applies; give one operation all its verbs";
+                }
+            }
+        }
+    }
+
+    /// <summary>An operation name without its trailing wildcard segment (`/*`: one segment, `/**`: any), with a leading slash.</summary>
+    private static string OperationBase(string name)
+    {
+        var path = name.StartsWith('/') ? name : "/" + name;
+        return path.EndsWith("/**", StringComparison.Ordinal) ? path[..^3]
+            : path.EndsWith("/*", StringComparison.Ordinal) ? path[..^2]
+            : path;
+    }
+
+    /// <summary>Whether every path <paramref name="other"/> names lies at or under <paramref name="name"/>'s base path.</summary>
+    private static bool Covers(string name, string other)
+    {
+        var outer = OperationBase(name).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var inner = OperationBase(other).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return inner.Length >= outer.Length
+            && outer.Zip(inner).All(pair => pair.First.Equals(pair.Second, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Locally and on a cluster the same callers may invoke the same operations: spec.accessControl is the same but for
+    /// each policy's namespace (the namespace the sidecars run in differs).
+    /// </summary>
+    public static IEnumerable<string> AccessControlMirror(DaprResources local, DaprResources kubernetes)
+    {
+        static string? WithoutNamespaces(DaprResources resources) =>
+            resources.All.Where(r => r.Kind == "Configuration" && r.Name != "daprsystem")
+                .Select(r => r.Body.At("spec.accessControl") is Dictionary<string, object?> acl
+                    ? YamlJson.Canonical(new Dictionary<string, object?>(acl)
+                    {
+                        ["policies"] = acl.List("policies")
+                            .Select(p => p is Dictionary<string, object?> policy
+                                ? new Dictionary<string, object?>(policy.Where(e => e.Key != "namespace"), StringComparer.Ordinal)
+                                : p)
+                            .ToList(),
+                    })
+                    : null)
+                .SingleOrDefault();
+
+        if (WithoutNamespaces(local) != WithoutNamespaces(kubernetes))
+        {
+            yield return $"the Configuration's spec.accessControl differs between {local.Place} and {kubernetes.Place} (namespaces aside)";
+        }
+    }
+
+    /// <summary>
     /// `dapr run -f dapr.yaml` gives every daprd the local Configuration: daprd reads it only from --config (the run
     /// file's common.configFilePath), never from the resources path, where the local runtime reads it.
     /// </summary>

@@ -52,6 +52,32 @@ public static partial class Names
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
+    /// The HTTP methods mapped under each route group in services/**.cs: the group a file names
+    /// (`var orders = endpoints.MapGroup("/v1/orders")`) and the `orders.MapPost(...)`, `orders.MapGet(...)` of the same
+    /// file, as upper-case verbs (what daprd's access control compares).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> RouteGroupMethods(Repo repo)
+    {
+        var groups = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var file in SourceFiles(repo))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match group in RouteGroupVariable().Matches(text))
+            {
+                if (!groups.TryGetValue(group.Groups[2].Value, out var methods))
+                {
+                    groups[group.Groups[2].Value] = methods = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                var mapped = Regex.Matches(text, $@"\b{Regex.Escape(group.Groups[1].Value)}\s*\.\s*Map(Get|Post|Put|Delete|Patch)\s*\(");
+                methods.UnionWith(mapped.Select(m => m.Groups[1].Value.ToUpperInvariant()));
+            }
+        }
+
+        return groups.ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Configuration keys a project binds, as environment variables: "Section__Property" for every options class
     /// (`const string Section = "Fraud"` and its `public T Property { get; set; }`).
     /// </summary>
@@ -100,4 +126,7 @@ public static partial class Names
 
     [GeneratedRegex("""MapGroup\(\s*"([^"]+)"\s*\)""")]
     private static partial Regex RouteGroup();
+
+    [GeneratedRegex("""var\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[A-Za-z0-9_.]+\.MapGroup\(\s*"([^"]+)"\s*\)""")]
+    private static partial Regex RouteGroupVariable();
 }

@@ -17,9 +17,12 @@ public sealed record Manifest(string Template, Dictionary<string, object?> Body)
     public override string ToString() => $"{Kind}/{Name} ({Template})";
 }
 
-/// <summary>What helm rendered for one set of values files, and the values it rendered with.</summary>
+/// <summary>
+/// What helm rendered for one set of values files into one release namespace, and the values it rendered with.
+/// </summary>
 public sealed record RenderedChart(
-    Dictionary<string, object?> Chart, Dictionary<string, object?> Values, IReadOnlyList<Manifest> Manifests, string Notes)
+    Dictionary<string, object?> Chart, Dictionary<string, object?> Values, IReadOnlyList<Manifest> Manifests, string Notes,
+    string Namespace)
 {
     public IEnumerable<Manifest> OfKind(string kind) => Manifests.Where(m => m.Kind == kind);
 }
@@ -35,21 +38,30 @@ public sealed class HelmRenderException(string message) : Exception(message);
 public static partial class ChartRenderer
 {
     public const string ReleaseName = "daprorders";
+    /// <summary>
+    /// The namespace the chart is rendered into unless a test names another: the one docs/kubernetes.md installs into,
+    /// which components/kubernetes names where a namespace is needed (the access control's callers).
+    /// </summary>
     public const string ReleaseNamespace = "daprorders";
 
     private static readonly ConcurrentDictionary<string, Lazy<RenderedChart>> Cache = new(StringComparer.Ordinal);
 
     public static RenderedChart Render(string chartDirectory, params string[] valuesFiles) =>
-        Cache.GetOrAdd(ContentKey(chartDirectory, valuesFiles), _ => new(() => RenderNow(chartDirectory, valuesFiles))).Value;
+        RenderIn(ReleaseNamespace, chartDirectory, valuesFiles);
+
+    /// <summary>The chart installed into <paramref name="releaseNamespace"/> (helm --namespace).</summary>
+    public static RenderedChart RenderIn(string releaseNamespace, string chartDirectory, params string[] valuesFiles) =>
+        Cache.GetOrAdd(ContentKey(releaseNamespace, chartDirectory, valuesFiles),
+            _ => new(() => RenderNow(releaseNamespace, chartDirectory, valuesFiles))).Value;
 
     /// <summary>helm's arguments for `-f` each values file, in order (later files win).</summary>
     public static IEnumerable<string> ValuesArguments(IEnumerable<string> valuesFiles) =>
         valuesFiles.SelectMany(f => new[] { "--values", f });
 
-    private static RenderedChart RenderNow(string chartDirectory, string[] valuesFiles)
+    private static RenderedChart RenderNow(string releaseNamespace, string chartDirectory, string[] valuesFiles)
     {
         var result = HelmTool.Run([
-            "install", ReleaseName, chartDirectory, "--namespace", ReleaseNamespace, "--dry-run=client", "--output", "json",
+            "install", ReleaseName, chartDirectory, "--namespace", releaseNamespace, "--dry-run=client", "--output", "json",
             .. ValuesArguments(valuesFiles)]);
         if (!result.Succeeded)
         {
@@ -66,7 +78,8 @@ public static partial class ChartRenderer
             values = Merge(values, YamlModel.LoadMapping(file));
         }
 
-        return new RenderedChart(YamlModel.LoadMapping(Path.Combine(chartDirectory, "Chart.yaml")), values, Split(manifest), notes);
+        return new RenderedChart(YamlModel.LoadMapping(Path.Combine(chartDirectory, "Chart.yaml")), values, Split(manifest), notes,
+            releaseNamespace);
     }
 
     /// <summary>helm's stream of documents, each after a "# Source: chart/templates/file" comment.</summary>
@@ -115,9 +128,10 @@ public static partial class ChartRenderer
         return merged;
     }
 
-    private static string ContentKey(string chartDirectory, string[] valuesFiles)
+    private static string ContentKey(string releaseNamespace, string chartDirectory, string[] valuesFiles)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(releaseNamespace + "\0"));
         foreach (var file in Directory.GetFiles(chartDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(chartDirectory, file) + "\0"));

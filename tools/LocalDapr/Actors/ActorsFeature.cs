@@ -53,7 +53,7 @@ public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAs
     /// </summary>
     public async Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
-        if (sidecar.App.BaseAddress is null)
+        if (!sidecar.App.SpeaksHttp)
         {
             return;
         }

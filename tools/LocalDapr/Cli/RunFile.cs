@@ -1,6 +1,7 @@
 using System.Globalization;
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Sidecars;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace DaprOrders.LocalDapr.Cli;
 /// <summary>
 /// The dapr CLI's multi-app run file (`dapr run -f`, docs developing-applications/local-development/multi-app-dapr-run):
 /// `version`, `common` {`resourcesPath`|`resourcesPaths`, `env`}, `apps[]` {`appID`, `appDirPath`, `appPort`,
-/// `command`, `env`, `daprHTTPPort`, `daprGRPCPort`, `resourcesPath`}. Paths are relative to the file. Entries with the
+/// `command`, `env`, `daprHTTPPort`, `daprGRPCPort`, `appProtocol`, `resourcesPath`}. Paths are relative to the file. Entries with the
 /// same appID are instances of one app. The runtime has one set of resources: app-level resource paths are added to it.
 /// </summary>
 public sealed record RunFile(IReadOnlyList<string> ResourcesPaths, IReadOnlyList<AppSpec> Apps)
@@ -87,6 +88,12 @@ public sealed record RunFile(IReadOnlyList<string> ResourcesPaths, IReadOnlyList
                 GrpcPort = reader.Port(app, "daprGRPCPort", at + ".daprGRPCPort"),
                 DaprApiToken = env.GetValueOrDefault("DAPR_API_TOKEN"),
                 AppApiToken = env.GetValueOrDefault("APP_API_TOKEN"),
+                AppProtocol = reader.Scalar(app, "appProtocol", at + ".appProtocol") switch
+                {
+                    null or AppProtocols.Http => AppProtocols.Http,
+                    AppProtocols.Grpc => AppProtocols.Grpc,
+                    var other => throw new ResourceException(file, at + ".appProtocol", (int)app.Start.Line, $"app protocol '{other}' is not supported (http, grpc)"),
+                },
             });
         }
 

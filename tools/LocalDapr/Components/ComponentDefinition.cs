@@ -42,4 +42,21 @@ public sealed record RuntimeResources(IReadOnlyList<ComponentDefinition> Compone
 
     public IEnumerable<ResourceDocument> OfKind(string kind) =>
         Documents.Where(d => string.Equals(d.Kind, kind, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The sidecars' `Configuration`, or null. daprd reads one Configuration (`--config`, or the pod's
+    /// `dapr.io/config`); the local runtime has no such flag and applies the one Configuration its resources hold
+    /// to every sidecar, so a second one is an error.
+    /// </summary>
+    public ResourceDocument? Configuration()
+    {
+        var configurations = OfKind("Configuration").Take(2).ToList();
+        return configurations.Count switch
+        {
+            0 => null,
+            1 => configurations[0],
+            _ => throw new ResourceException(configurations[1].SourceFile, "kind", null,
+                $"only one Configuration may be given to the local runtime (also '{configurations[0].Name}')"),
+        };
+    }
 }

@@ -1,5 +1,5 @@
 using DaprOrders.LocalDapr.Components;
-using DaprOrders.LocalDapr.Timing;
+using DaprOrders.LocalDapr.Resiliency;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
@@ -16,49 +16,28 @@ public sealed record InboundResiliency(RetryPolicy? Retry, TimeSpan? Timeout)
 
     public static InboundResiliency None { get; } = new(null, null);
 
-    public static InboundResiliency For(IEnumerable<ResourceDocument> resiliencies, string component, string appId)
+    public static InboundResiliency For(RuntimeResources resources, string component, string appId)
     {
         RetryPolicy? retry = null;
         TimeSpan? timeout = null;
-        foreach (var document in resiliencies.Where(d => d.Scopes.Count == 0 || d.Scopes.Contains(appId, StringComparer.Ordinal)))
+        var user = $"component '{component}'";
+        foreach (var document in ResiliencyDocument.For(resources, appId))
         {
-            var where = $"{document.SourceFile}: Resiliency '{document.Name}'";
-            var policies = Map(document.Spec, "policies");
-            var retries = Map(policies, "retries");
-            var timeouts = Map(policies, "timeouts");
-            var inbound = Map(Map(Map(Map(document.Spec, "targets"), "components"), component), "inbound");
+            var inbound = document.Target("components", component) is { } target && target.TryGetValue("inbound", out var value)
+                ? value as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>()
+                : new Dictionary<string, object?>();
 
-            var retryName = Text(inbound, "retry")
-                ?? DefaultRetryPolicies.FirstOrDefault(retries.ContainsKey);
-            if (retryName is not null)
+            if ((ResiliencyDocument.Text(inbound, "retry") ?? document.DefaultRetry(DefaultRetryPolicies)) is { } retryName)
             {
-                var policy = retries.TryGetValue(retryName, out var value) && value is IReadOnlyDictionary<string, object?> fields
-                    ? fields
-                    : throw new FormatException($"{where}: retry policy '{retryName}' of component '{component}' is not defined");
-                retry = RetryPolicy.Decode(
-                    fields.ToDictionary(f => f.Key, f => f.Value as string ?? "", StringComparer.Ordinal), "", $"{where}: retry policy '{retryName}'");
+                retry = document.Retry(retryName, user).Policy;
             }
 
-            var timeoutName = Text(inbound, "timeout")
-                ?? DefaultTimeoutPolicies.FirstOrDefault(timeouts.ContainsKey);
-            if (timeoutName is not null)
+            if ((ResiliencyDocument.Text(inbound, "timeout") ?? document.DefaultTimeout(DefaultTimeoutPolicies)) is { } timeoutName)
             {
-                // A target may name a timeout policy or give a duration directly.
-                var text = timeouts.TryGetValue(timeoutName, out var named) ? named as string : timeoutName;
-                timeout = text is not null && DaprDurations.TryParseGoDuration(text, out var duration)
-                    ? duration
-                    : throw new FormatException($"{where}: timeout '{timeoutName}' of component '{component}' is not a duration");
+                timeout = document.Timeout(timeoutName, user);
             }
         }
 
         return new InboundResiliency(retry, timeout);
     }
-
-    private static IReadOnlyDictionary<string, object?> Map(IReadOnlyDictionary<string, object?> map, string key) =>
-        map.TryGetValue(key, out var value) && value is IReadOnlyDictionary<string, object?> child ? child : Empty;
-
-    private static string? Text(IReadOnlyDictionary<string, object?> map, string key) =>
-        map.TryGetValue(key, out var value) && value is string { Length: > 0 } text ? text : null;
-
-    private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
 }

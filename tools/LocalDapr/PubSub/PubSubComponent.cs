@@ -1,4 +1,5 @@
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Resiliency;
 using DaprOrders.LocalDapr.Sidecars;
 
 namespace DaprOrders.LocalDapr.PubSub;

@@ -169,7 +169,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
     /// </summary>
     public async Task AppReadyAsync(Sidecar sidecar, CancellationToken cancellationToken)
     {
-        if (_components.Count == 0 || sidecar.App.BaseAddress is null)
+        if (_components.Count == 0 || !sidecar.App.SpeaksHttp)
         {
             return;
         }
@@ -187,7 +187,6 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
         var state = StateOf(sidecar);
         state.Subscriptions = accepted;
-        var resiliencies = _resources.OfKind("Resiliency").ToList();
         foreach (var group in accepted.GroupBy(s => s.PubsubName, StringComparer.Ordinal))
         {
             var component = _components[group.Key];
@@ -198,7 +197,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
             }
 
             var handler = new MessageHandler(
-                sidecar, component, byTopic, InboundResiliency.For(resiliencies, component.Name, sidecar.AppId),
+                sidecar, component, byTopic, InboundResiliency.For(_resources, component.Name, sidecar.AppId),
                 (topic, appId, payload, metadata, ct) => PublishDeadLetterAsync(component, topic, appId, payload, metadata, ct),
                 _time);
             var groupId = component.ConsumerGroupFor(sidecar.Instance, state.UuidFor(component.Name));

@@ -50,6 +50,7 @@ internal sealed class AppProcess
             ["DAPR_API_TOKEN"] = instance.DaprApiToken,
             ["APP_API_TOKEN"] = instance.AppApiToken,
             ["APP_PORT"] = instance.AppPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APP_PROTOCOL"] = instance.AppProtocol,
         };
         foreach (var (key, value) in extra)
         {

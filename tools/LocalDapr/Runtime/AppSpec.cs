@@ -1,3 +1,5 @@
+using DaprOrders.LocalDapr.Sidecars;
+
 namespace DaprOrders.LocalDapr.Runtime;
 
 /// <summary>
@@ -26,6 +28,11 @@ public sealed record AppSpec(string AppId, IReadOnlyList<string> Command, string
     public string? DaprApiToken { get; init; }
 
     public string? AppApiToken { get; init; }
+
+    /// <summary>
+    /// How the sidecar talks to the app: `http` (default) or `grpc` (run file `appProtocol`, daprd `--app-protocol`).
+    /// </summary>
+    public string AppProtocol { get; init; } = AppProtocols.Http;
 }
 
 public enum AppStopMode

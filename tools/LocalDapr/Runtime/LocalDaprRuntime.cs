@@ -19,7 +19,8 @@ namespace DaprOrders.LocalDapr.Runtime;
 public sealed class LocalDaprRuntime : IAsyncDisposable
 {
     private readonly RuntimeContext _context;
-    private readonly HttpClient _appHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    // daprd's app channel follows no redirect (an invoked app's 3xx goes back to the caller) and keeps no cookies.
+    private readonly HttpClient _appHttp = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly Lock _gate = new();
     private readonly List<Slot> _slots = [];
     private readonly ILogger _logger;
@@ -80,7 +81,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         var sidecarSpec = new SidecarSpec(
             spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
-            spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken);
+            spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken, spec.AppProtocol);
         var host = await SidecarHost.StartAsync(sidecarSpec, index, _context.Resources, _context.Loggers, Features, _appHttp, cancellationToken);
         var slot = new Slot(spec, host, DateTimeOffset.UtcNow);
         lock (_gate)

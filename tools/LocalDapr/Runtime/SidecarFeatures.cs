@@ -1,5 +1,6 @@
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Bindings;
+using DaprOrders.LocalDapr.Invocation;
 using DaprOrders.LocalDapr.PubSub;
 using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
@@ -19,5 +20,6 @@ public static class SidecarFeatures
         new ActorsFeature(runtime.StateStores.ActorStateStore, runtime.Time, runtime.Loggers),
         new PubSubFeature(runtime.Resources, runtime.Time, runtime.Loggers),
         new WorkflowsFeature(runtime.StateStores.ActorStateStore, runtime.Resources, runtime.Time, runtime.Loggers),
+        new InvocationFeature(runtime.Resources, runtime.Time),
     ];
 }

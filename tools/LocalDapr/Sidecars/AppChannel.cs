@@ -16,9 +16,17 @@ public sealed class AppChannel(AppInstance instance, HttpClient http)
     public Uri? BaseAddress { get; } = instance.AppPort is int port ? new Uri($"http://127.0.0.1:{port}/") : null;
 
     /// <summary>
-    /// Sends a request to the app; <paramref name="request"/>'s URI is relative to the app's base address.
+    /// The app has a port and speaks HTTP: the sidecar can call its Dapr callbacks (`/dapr/subscribe`, `/dapr/config`,
+    /// events, actors) and invoke its methods.
     /// </summary>
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public bool SpeaksHttp => BaseAddress is not null && Instance.AppProtocol == AppProtocols.Http;
+
+    /// <summary>
+    /// Sends a request to the app; <paramref name="request"/>'s URI is relative to the app's base address. The
+    /// response is read whole unless <paramref name="completion"/> says headers are enough (a streamed gRPC call).
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         if (BaseAddress is null)
         {
@@ -32,9 +40,11 @@ public sealed class AppChannel(AppInstance instance, HttpClient http)
 
         if (Instance.AppApiToken is { Length: > 0 } token)
         {
+            // Set, not added: a token a caller sent along (e.g. in an invoked call's headers) is replaced.
+            request.Headers.Remove(ApiTokenHeader);
             request.Headers.TryAddWithoutValidation(ApiTokenHeader, token);
         }
 
-        return http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return http.SendAsync(request, completion, cancellationToken);
     }
 }

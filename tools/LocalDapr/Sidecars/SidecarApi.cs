@@ -46,7 +46,7 @@ public static class SidecarApi
                 ["appConnectionProperties"] = new
                 {
                     port = sidecar.Instance.AppPort,
-                    protocol = "http",
+                    protocol = sidecar.Instance.AppProtocol,
                     channelAddress = "127.0.0.1",
                 },
             };

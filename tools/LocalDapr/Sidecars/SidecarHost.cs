@@ -62,7 +62,8 @@ internal sealed class SidecarHost : IAsyncDisposable
             feature.MapGrpc(methods);
         }
 
-        builder.Services.AddGrpc();
+        // Unknown gRPC services fall through to the routes, where service invocation proxies them (`dapr-app-id`).
+        builder.Services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
         builder.Services.AddSingleton(methods);
         builder.Services.AddSingleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethodProvider>();
 
@@ -86,7 +87,7 @@ internal sealed class SidecarHost : IAsyncDisposable
             PortOf(httpListen),
             PortOf(grpcListen),
             spec.AppApiToken,
-            spec.DaprApiToken);
+            spec.DaprApiToken) { AppProtocol = spec.AppProtocol };
         var logger = loggers.CreateLogger($"LocalDapr.Sidecar.{instance.InstanceName}");
         sidecar = new Sidecar(instance, new AppChannel(instance, appHttp), logger);
         return new SidecarHost(app, sidecar, status);
@@ -107,4 +108,4 @@ internal sealed class SidecarHost : IAsyncDisposable
 /// What a sidecar is started with: its app, the ports to bind (null = a free port) and its tokens (already resolved
 /// against the runtime's defaults).
 /// </summary>
-internal sealed record SidecarSpec(string AppId, int? AppPort, int? HttpPort, int? GrpcPort, string? DaprApiToken, string? AppApiToken);
+internal sealed record SidecarSpec(string AppId, int? AppPort, int? HttpPort, int? GrpcPort, string? DaprApiToken, string? AppApiToken, string AppProtocol);

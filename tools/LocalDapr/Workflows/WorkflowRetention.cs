@@ -24,24 +24,15 @@ public sealed record WorkflowRetention(TimeSpan? AnyTerminal, TimeSpan? Complete
     };
 
     /// <summary>
-    /// From the Configuration in the resources. daprd reads one Configuration (`--config`, or the pod's
-    /// `dapr.io/config`); the local runtime has no such flag and applies the one Configuration its resources hold.
+    /// From the Configuration in the resources (<see cref="RuntimeResources.Configuration"/>).
     /// </summary>
     public static WorkflowRetention From(RuntimeResources resources)
     {
-        var configurations = resources.OfKind("Configuration").ToList();
-        if (configurations.Count == 0)
+        if (resources.Configuration() is not { } configuration)
         {
             return None;
         }
 
-        if (configurations.Count > 1)
-        {
-            throw new ResourceException(configurations[1].SourceFile, "kind", null,
-                $"only one Configuration may be given to the local runtime (also '{configurations[0].Name}')");
-        }
-
-        var configuration = configurations[0];
         if (configuration.Spec.GetValueOrDefault("workflow") is not IReadOnlyDictionary<string, object?> workflow
             || workflow.GetValueOrDefault("stateRetentionPolicy") is not IReadOnlyDictionary<string, object?> policy)
         {

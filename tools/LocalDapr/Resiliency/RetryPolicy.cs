@@ -1,7 +1,7 @@
 using System.Globalization;
 using DaprOrders.LocalDapr.Timing;
 
-namespace DaprOrders.LocalDapr.PubSub;
+namespace DaprOrders.LocalDapr.Resiliency;
 
 /// <summary>
 /// A retry policy as dapr/kit `retry.Config` decodes it, used both for a Resiliency retry policy and for
