@@ -88,7 +88,7 @@ public sealed class PubSubDeliveryTests
     [Fact]
     public async Task Failing_handler_is_retried_by_the_resiliency_policy_then_dead_lettered()
     {
-        await using var runtime = await TestRuntime.StartAsync(Kafka(), Resiliency);
+        await using var runtime = await TestRuntime.StartAsync(Kafka(), DeliveryResiliency);
         using var app = await runtime.StartTestAppAsync("throwing-app");
         using var dapr = TestRuntime.ClientFor(app.Instance);
 

@@ -56,7 +56,7 @@ public static class PubSubTestResources
     /// <summary>
     /// Inbound deliveries of `pubsub` retried twice, 20 ms apart, before the dead-letter topic.
     /// </summary>
-    public static (string File, string Yaml) Resiliency => ("resiliency.yaml", """
+    public static (string File, string Yaml) DeliveryResiliency => ("resiliency.yaml", """
         apiVersion: dapr.io/v1alpha1
         kind: Resiliency
         metadata:
