@@ -1,3 +1,5 @@
+using DaprOrders.Tests;
+
 namespace DaprOrders.LocalDapr.Tests;
 
 /// <summary>

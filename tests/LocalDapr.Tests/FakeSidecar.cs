@@ -51,12 +51,10 @@ public sealed class FakeSidecar : IAsyncDisposable
         app.Map("/{**path}", async (HttpContext context) =>
         {
             using var body = new StreamReader(context.Request.Body);
+            var request = context.Request;
             sidecar._requests.Enqueue(new RecordedRequest(
-                context.Request.Method,
-                context.Request.Path + context.Request.QueryString,
-                context.Request.ContentType,
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                await body.ReadToEndAsync(context.RequestAborted)));
+                request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", await body.ReadToEndAsync(context.RequestAborted),
+                request.ContentType, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal)));
             var (status, contentType, answer) = sidecar.Answer;
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
@@ -92,8 +90,3 @@ public sealed class FakeSidecar : IAsyncDisposable
         }
     }
 }
-
-/// <summary>
-/// One request a <see cref="FakeSidecar"/> received.
-/// </summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, string? ContentType, IReadOnlyDictionary<string, string> Headers, string Body);

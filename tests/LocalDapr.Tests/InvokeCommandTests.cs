@@ -1,4 +1,5 @@
 using DaprOrders.LocalDapr.Runs;
+using DaprOrders.Tests;
 
 namespace DaprOrders.LocalDapr.Tests;
 
@@ -35,10 +36,10 @@ public sealed class InvokeCommandTests : IAsyncLifetime
         Assert.Empty(result.Errors);
         var request = Assert.Single(Sidecar.Requests);
         Assert.Equal("POST", request.Method);
-        Assert.Equal("/v1.0/invoke/orders/method/v1/orders", request.PathAndQuery);
+        Assert.Equal(("/v1.0/invoke/orders/method/v1/orders", ""), (request.Path, request.Query));
         Assert.Equal("application/json", request.ContentType);
         Assert.Equal(Order, request.Body);
-        Assert.Equal("cli", request.Headers["X-Request-Source"]);
+        Assert.Equal("cli", request.Headers["x-request-source"]);
     }
 
     [Fact]
@@ -50,10 +51,7 @@ public sealed class InvokeCommandTests : IAsyncLifetime
         Assert.True(get.ExitCode == 0 && post.ExitCode == 0, $"{get}{Environment.NewLine}{post}");
         Assert.Equal(["✅  App invoked successfully"], get.Output); // an empty answer prints no body line
         Assert.Collection(Sidecar.Requests,
-            r =>
-            {
-                Assert.Equal(("GET", "/v1.0/invoke/orders/method/v1/orders/o-1/validated?timeout=20000", ""), (r.Method, r.PathAndQuery, r.Body));
-            },
+            r => Assert.Equal(("GET", "/v1.0/invoke/orders/method/v1/orders/o-1/validated", "?timeout=20000", ""), (r.Method, r.Path, r.Query, r.Body)),
             r => Assert.Equal(("POST", Order), (r.Method, r.Body)));
     }
 
@@ -69,7 +67,7 @@ public sealed class InvokeCommandTests : IAsyncLifetime
         Assert.True(fromFile.ExitCode == 0 && text.ExitCode == 0, $"{fromFile}{Environment.NewLine}{text}");
         Assert.Collection(Sidecar.Requests,
             r => Assert.Equal(("application/json", Order), (r.ContentType, r.Body)),
-            r => Assert.Equal(("text/plain", "not json", "1"), (r.ContentType, r.Body, r.Headers["X-One"])));
+            r => Assert.Equal(("text/plain", "not json", "1"), (r.ContentType, r.Body, r.Headers["x-one"])));
     }
 
     [Fact]
@@ -91,6 +89,25 @@ public sealed class InvokeCommandTests : IAsyncLifetime
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.Output);
         Assert.Equal(["""❌  error invoking app orders: 400 Bad Request: {"title":"The request could not be read.", "status":400}"""], result.Errors);
+    }
+
+    [Fact]
+    public async Task Through_a_real_runtime_the_call_reaches_the_app_and_its_error_answer_fails_the_command()
+    {
+        await using var runtime = await TestRuntime.StartAsync();
+        var (app, _) = await InvocationTestApp.StartAsync(runtime, "echo-app");
+        await using var _ = app;
+
+        var echoed = await LocalDaprProcess.RunAsync(runtime.Home.Folder,
+            ["invoke", "-a", "echo-app", "-m", "echo/items?page=2", "-v", "PUT", "-d", """{"k":1}""", "-H", "X-Trace=t-1"]);
+        var missing = await LocalDaprProcess.RunAsync(runtime.Home.Folder, ["invoke", "-a", "echo-app", "-m", "status/404", "-v", "GET"]);
+
+        Assert.True(echoed.ExitCode == 0, echoed.ToString());
+        Assert.Equal("✅  App invoked successfully", echoed.Output[^1]);
+        var seen = RecordedRequest.FromJson(echoed.Output[0]);
+        Assert.Equal(("PUT", "/echo/items", "?page=2", """{"k":1}""", "application/json", "t-1"), (seen.Method, seen.Path, seen.Query, seen.Body, seen.ContentType, seen.Headers["x-trace"]));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(["❌  error invoking app echo-app: 404 Not Found: status 404"], missing.Errors);
     }
 
     [Fact]

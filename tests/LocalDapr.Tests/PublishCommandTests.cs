@@ -1,3 +1,4 @@
+using DaprOrders.Tests;
 using static DaprOrders.LocalDapr.TestApp.PubSubTestTopics;
 using static DaprOrders.LocalDapr.Tests.PubSubTestResources;
 

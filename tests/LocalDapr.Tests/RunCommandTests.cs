@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DaprOrders.Tests;
 
 namespace DaprOrders.LocalDapr.Tests;
 

@@ -67,11 +67,6 @@ public sealed class TestRuntime : IAsyncDisposable
     /// </summary>
     public static string TestAppDll => Metadata("TestAppDll");
 
-    /// <summary>
-    /// `localdapr.dll` in the tool's build output, for tests of the command line.
-    /// </summary>
-    public static string LocalDaprDll => Metadata("LocalDaprDll");
-
     public string Folder { get; }
 
     public string ResourcesFolder => Path.Combine(Folder, "resources");

@@ -1,14 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 
-namespace DaprOrders.LocalDapr.Tests;
+namespace DaprOrders.Tests;
 
 /// <summary>
-/// `dotnet localdapr.dll ...` as a user runs it, with its output collected line by line. Its `LOCALDAPR_HOME` is
-/// the test's own folder, so the test sees only the runs it started, and never writes to the user's ~/.localdapr.
+/// `dotnet localdapr.dll ...` as a user runs it, with its output collected line by line (compiled into
+/// LocalDapr.Tests and EndToEnd.Tests; each has a `LocalDaprDll` AssemblyMetadata: the tool's build output). Its
+/// `LOCALDAPR_HOME` is the test's own folder, so the test sees only the runs it started, and never writes to the
+/// user's ~/.localdapr.
 /// </summary>
 public sealed class LocalDaprProcess : IDisposable
 {
+    /// <summary>
+    /// Generous upper bound for anything waited for; normally not reached.
+    /// </summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly List<string> _output = [];
@@ -16,6 +24,13 @@ public sealed class LocalDaprProcess : IDisposable
     private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
     private LocalDaprProcess(Process process) => _process = process;
+
+    /// <summary>
+    /// `localdapr.dll` in the tool's build output.
+    /// </summary>
+    public static string LocalDaprDll =>
+        typeof(LocalDaprProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "LocalDaprDll")?.Value
+            ?? throw new InvalidOperationException("No LocalDaprDll in the test assembly.");
 
     /// <summary>
     /// The process id, e.g. to compare with what `localdapr list` shows.
@@ -49,7 +64,7 @@ public sealed class LocalDaprProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(TestRuntime.LocalDaprDll);
+        start.ArgumentList.Add(LocalDaprDll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -97,7 +112,7 @@ public sealed class LocalDaprProcess : IDisposable
         }
 
         var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var first = await Task.WhenAny(seen.Task, exited).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
+        var first = await Task.WhenAny(seen.Task, exited).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.True(first == seen.Task, "localdapr exited early:" + Environment.NewLine + string.Join(Environment.NewLine, Lines));
     }
 
@@ -128,7 +143,7 @@ public sealed class LocalDaprProcess : IDisposable
     /// </summary>
     public async Task<int> ExitAsync()
     {
-        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
         _process.WaitForExit(); // drains the redirected output
         return _process.ExitCode;
     }
