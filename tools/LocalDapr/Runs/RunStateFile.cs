@@ -37,7 +37,7 @@ public sealed class RunStateFile
 
     /// <summary>
     /// Replaces the file's content with <paramref name="record"/>; concurrent writes are applied one after the
-    /// other, so the last one written is the last one read. After <see cref="Delete"/> nothing is written any more
+    /// other (the caller orders its snapshots). After <see cref="Delete"/> nothing is written any more
     /// (a stopping runtime still updates its instances).
     /// </summary>
     public void Write(RunRecord record)

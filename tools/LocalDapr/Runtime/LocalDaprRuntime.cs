@@ -25,7 +25,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     private readonly List<Slot> _slots = [];
     private readonly ILogger _logger;
     private readonly RunStateFile? _stateFile;
+    private readonly Lock _stateFileGate = new();
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly DateTime _processStarted = ProcessStartTime();
 
     private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
     {
@@ -319,24 +321,33 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             return;
         }
 
-        List<Slot> slots;
-        lock (_gate)
+        // Snapshot and write under one lock: a snapshot taken earlier never overwrites a later one.
+        lock (_stateFileGate)
         {
-            slots = [.. _slots];
-        }
+            List<Slot> slots;
+            lock (_gate)
+            {
+                slots = [.. _slots];
+            }
 
+            var apps = slots.Select(s => new RunAppRecord(
+                s.Sidecar.AppId, s.Sidecar.Instance.InstanceName, s.Sidecar.Instance.HttpPort, s.Sidecar.Instance.GrpcPort,
+                s.Sidecar.Instance.AppPort, s.Process?.Id, s.Spec.Command, s.Started)).ToList();
+            try
+            {
+                _stateFile.Write(new RunRecord(Environment.ProcessId, _processStarted, _started, _context.Options.RunFile, apps));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Could not write the state file {File}, so other processes do not see this run: {Error}", _stateFile.Path, e.Message);
+            }
+        }
+    }
+
+    private static DateTime ProcessStartTime()
+    {
         using var self = Process.GetCurrentProcess();
-        var apps = slots.Select(s => new RunAppRecord(
-            s.Sidecar.AppId, s.Sidecar.Instance.InstanceName, s.Sidecar.Instance.HttpPort, s.Sidecar.Instance.GrpcPort,
-            s.Sidecar.Instance.AppPort, s.Process?.Id, s.Spec.Command, s.Started)).ToList();
-        try
-        {
-            _stateFile.Write(new RunRecord(Environment.ProcessId, self.StartTime.ToUniversalTime(), _started, _context.Options.RunFile, apps));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning("Could not write the state file {File}, so other processes do not see this run: {Error}", _stateFile.Path, e.Message);
-        }
+        return self.StartTime.ToUniversalTime();
     }
 
     private void DeleteStateFile()
