@@ -15,6 +15,12 @@ public sealed class DaprGrpcMethods
     public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
 
     private readonly List<Action<ServiceMethodProviderContext<DaprGrpcService>>> _bindings = [];
+    private readonly HashSet<string> _services = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The gRPC services the sidecar serves itself (a call to any other service is proxied to an app).
+    /// </summary>
+    public IReadOnlySet<string> Services => _services;
 
     /// <summary>
     /// Serves the unary method <paramref name="name"/> of the Dapr API with <paramref name="handler"/>.
@@ -31,6 +37,7 @@ public sealed class DaprGrpcMethods
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
+        _services.Add(service);
         var method = new Method<TRequest, TResponse>(MethodType.Unary, service, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
         _bindings.Add(context => context.AddUnaryMethod(method, [], (_, request, call) => handler(request, call)));
         return this;
@@ -44,6 +51,7 @@ public sealed class DaprGrpcMethods
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
+        _services.Add(service);
         var method = new Method<TRequest, TResponse>(MethodType.ServerStreaming, service, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
         _bindings.Add(context => context.AddServerStreamingMethod(method, [], (_, request, stream, call) => handler(request, stream, call)));
         return this;

@@ -1,4 +1,5 @@
 using System.Net;
+using DaprOrders.LocalDapr.Grpc;
 using DaprOrders.LocalDapr.Sidecars;
 using Grpc.Core;
 
@@ -33,6 +34,16 @@ public static class GrpcProxy
     /// </summary>
     public static async Task ProxyAsync(HttpContext context, Sidecar caller, InvocationFeature feature)
     {
+        // `/{service}/{method}`: a method the sidecar's own services lack is theirs to refuse, not an app's to serve.
+        // daprd implements every method of them; the local runtime answers the ones it does not serve Unimplemented.
+        var path = context.Request.Path.Value ?? "/";
+        var service = path.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        if (context.RequestServices.GetRequiredService<DaprGrpcMethods>().Services.Contains(service))
+        {
+            WriteStatus(context, StatusCode.Unimplemented, $"method {path} is not implemented by the local runtime");
+            return;
+        }
+
         var headers = context.Request.Headers;
         var target = headers[CalleeHeader].FirstOrDefault() is { Length: > 0 } callee ? callee : headers[AppIdHeader].FirstOrDefault();
         if (string.IsNullOrEmpty(target))
@@ -45,7 +56,7 @@ public static class GrpcProxy
         bool local;
         try
         {
-            (app, local) = feature.ProxyTarget(caller, target, context.Request.Path.Value ?? "/");
+            (app, local) = feature.ProxyTarget(caller, target, path);
         }
         catch (InvocationException e)
         {
@@ -59,7 +70,7 @@ public static class GrpcProxy
             return;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri((context.Request.Path.Value ?? "/").TrimStart('/'), UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path.TrimStart('/'), UriKind.Relative))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
