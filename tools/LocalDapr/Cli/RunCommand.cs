@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Cli;
@@ -41,6 +42,8 @@ public static class RunCommand
                     AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")),
                     AppReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
                     RestartPolicy = parse.GetValue(noRestart) ? null : RestartPolicy.Default,
+                    Home = LocalDaprHome.FromEnvironment(),
+                    RunFile = file.FullName,
                 };
                 runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
             }

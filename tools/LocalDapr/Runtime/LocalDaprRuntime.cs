@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
 
@@ -22,12 +24,17 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Slot> _slots = [];
     private readonly ILogger _logger;
+    private readonly RunStateFile? _stateFile;
+    private readonly Lock _stateFileGate = new();
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly DateTime _processStarted = ProcessStartTime();
 
     private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
     {
         _context = context;
         Features = features;
         _logger = context.Loggers.CreateLogger("LocalDapr");
+        _stateFile = context.Options.Home is { } home ? RunStateFile.Create(home) : null;
     }
 
     public RuntimeResources Resources => _context.Resources;
@@ -67,7 +74,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true));
         var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
         var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
-        return Task.FromResult(new LocalDaprRuntime(context, SidecarFeatures.Create(context)));
+        var runtime = new LocalDaprRuntime(context, SidecarFeatures.Create(context));
+        runtime.UpdateStateFile();
+        return Task.FromResult(runtime);
     }
 
     /// <summary>
@@ -86,11 +95,13 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
             spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken, spec.AppProtocol);
         var host = await SidecarHost.StartAsync(sidecarSpec, index, _context.Resources, _context.Loggers, Features, _appHttp, cancellationToken);
-        var slot = new Slot(spec, host);
+        var slot = new Slot(spec, host, DateTimeOffset.UtcNow);
         lock (_gate)
         {
             _slots.Add(slot);
         }
+
+        UpdateStateFile();
 
         _logger.LogInformation(
             "Sidecar {Instance}: HTTP on 127.0.0.1:{HttpPort}, gRPC on 127.0.0.1:{GrpcPort}, app port {AppPort}",
@@ -112,6 +123,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         var process = slot.TakeProcess();
         var wasReady = slot.Host.Status.AppReady;
         slot.Host.Status.AppReady = false;
+        UpdateStateFile();
 
         if (mode == AppStopMode.Graceful && wasReady)
         {
@@ -185,6 +197,8 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // First: a stopping runtime must not be found by `localdapr invoke` or `list` any more.
+        DeleteStateFile();
         List<Slot> all;
         lock (_gate)
         {
@@ -251,6 +265,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
             var process = AppProcess.Start(slot.Spec, instance, _context.Options.AppOutput);
             slot.SetProcess(process);
+            UpdateStateFile();
             try
             {
                 await process.WaitForPortAsync(instance, _context.Options.AppReadyTimeout, cancellationToken);
@@ -258,6 +273,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             catch
             {
                 slot.TakeProcess();
+                UpdateStateFile();
                 await process.KillAsync();
                 throw;
             }
@@ -285,6 +301,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
 
         slot.Host.Status.AppReady = false;
+        UpdateStateFile();
         _logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
         try
         {
@@ -343,6 +360,58 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes what other processes see of this runtime (<see cref="LocalDaprOptions.Home"/>) after any change to
+    /// its instances or their processes. A failure to write leaves the runtime running, unlisted.
+    /// </summary>
+    private void UpdateStateFile()
+    {
+        if (_stateFile is null)
+        {
+            return;
+        }
+
+        // Snapshot and write under one lock: a snapshot taken earlier never overwrites a later one.
+        lock (_stateFileGate)
+        {
+            List<Slot> slots;
+            lock (_gate)
+            {
+                slots = [.. _slots];
+            }
+
+            var apps = slots.Select(s => new RunAppRecord(
+                s.Sidecar.AppId, s.Sidecar.Instance.InstanceName, s.Sidecar.Instance.HttpPort, s.Sidecar.Instance.GrpcPort,
+                s.Sidecar.Instance.AppPort, s.Process?.Id, s.Spec.Command, s.Started)).ToList();
+            try
+            {
+                _stateFile.Write(new RunRecord(Environment.ProcessId, _processStarted, _started, _context.Options.RunFile, apps));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Could not write the state file {File}, so other processes do not see this run: {Error}", _stateFile.Path, e.Message);
+            }
+        }
+    }
+
+    private static DateTime ProcessStartTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.StartTime.ToUniversalTime();
+    }
+
+    private void DeleteStateFile()
+    {
+        try
+        {
+            _stateFile?.Delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not delete the state file {File}: {Error}", _stateFile?.Path, e.Message);
+        }
+    }
+
     private Slot SlotOf(AppInstance instance)
     {
         lock (_gate)
@@ -352,9 +421,15 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
     }
 
-    private sealed class Slot(AppSpec spec, SidecarHost host)
+    private sealed class Slot(AppSpec spec, SidecarHost host, DateTimeOffset started)
     {
         public AppSpec Spec { get; } = spec;
+
+        /// <summary>
+        /// When the sidecar started, on the wall clock (not the runtime's <see cref="LocalDaprOptions.Time"/>): other
+        /// processes compare it with theirs, as `dapr list` reads daprd's process start time.
+        /// </summary>
+        public DateTimeOffset Started { get; } = started;
 
         public SidecarHost Host { get; } = host;
 
