@@ -20,7 +20,16 @@ internal sealed class AppProcess
     private long _exitedAt;
     private int _openStreams = 2;
 
-    private AppProcess(Process process) => _process = process;
+    // Every process the app starts inherits this variable, so what it leaves behind can be found once it died.
+    private const string MarkerVariable = "LOCALDAPR_APP_PROCESS";
+
+    private readonly string _marker;
+
+    private AppProcess(Process process, string marker)
+    {
+        _process = process;
+        _marker = marker;
+    }
 
     /// <summary>
     /// How long the process ran (so far, while it runs).
@@ -97,8 +106,10 @@ internal sealed class AppProcess
             }
         }
 
+        var marker = $"{MarkerVariable}={Guid.NewGuid():N}";
+        start.Environment[MarkerVariable] = marker[(MarkerVariable.Length + 1)..];
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var app = new AppProcess(process);
+        var app = new AppProcess(process, marker);
         var prefix = $"== APP - {instance.InstanceName} == ";
         process.OutputDataReceived += (_, e) => app.OnLine(e.Data, prefix, output);
         process.ErrorDataReceived += (_, e) => app.OnLine(e.Data, prefix, output);
@@ -202,8 +213,9 @@ internal sealed class AppProcess
 
     private async Task KillAsync(IReadOnlyList<int> knownTree)
     {
-        // Descendants reparented after their parent exited are only in the earlier snapshot.
-        var alive = knownTree.Where(ProcessTree.IsAlive).ToList();
+        // Descendants reparented after their parent exited are only in the earlier snapshot, or found by the
+        // variable they inherited (the parent crashed: a pod's container goes with everything in it).
+        var alive = knownTree.Where(ProcessTree.IsAlive).Concat(ProcessTree.Carrying(_marker)).ToList();
         if (!Exited.IsCompleted)
         {
             alive.AddRange(ProcessTree.Of(_process.Id));

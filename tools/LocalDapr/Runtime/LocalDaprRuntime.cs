@@ -303,6 +303,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         slot.Host.Status.AppReady = false;
         UpdateStateFile();
         _logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
+
+        // What it started may outlive it (`dotnet run`'s app when `dotnet run` is killed) and hold its port.
+        await process.KillAsync();
         try
         {
             using var timeout = new CancellationTokenSource(_context.Options.AppStopTimeout * 2);
