@@ -3,6 +3,7 @@ using System.Reflection;
 using Dapr.Client;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.PubSub;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
 using DaprOrders.LocalDapr.Sidecars;
 using Microsoft.Extensions.Logging;
@@ -112,6 +113,11 @@ public sealed class OrderSystem : IAsyncDisposable
     public string LogFile { get; }
 
     /// <summary>
+    /// Where the runtime lists itself: `LOCALDAPR_HOME` for the `localdapr` commands that should find this system.
+    /// </summary>
+    public LocalDaprHome Home => HomeIn(_folder);
+
+    /// <summary>
     /// The DaprClient of the loader's sidecar (app id <see cref="AppIds.Loader"/>), as the loaders CLI has.
     /// </summary>
     public DaprClient Loader => _loader ?? throw new InvalidOperationException("Not started.");
@@ -142,6 +148,8 @@ public sealed class OrderSystem : IAsyncDisposable
             AppOutput = line => system?.Keep(line),
             LoggerFactory = loggers,
             AppReadyTimeout = Timeout,
+            // Listed as `localdapr run` lists itself, in this system's own home, for `localdapr invoke` and the like.
+            Home = HomeIn(folder),
         }, cancellationToken);
         var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
         system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"), appApiToken, daprApiToken);
@@ -285,6 +293,8 @@ public sealed class OrderSystem : IAsyncDisposable
         {
         }
     }
+
+    private static LocalDaprHome HomeIn(string folder) => new(Path.Combine(folder, "home"));
 
     private static string Metadata(string key) =>
         typeof(OrderSystem).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value

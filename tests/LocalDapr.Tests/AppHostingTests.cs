@@ -130,6 +130,51 @@ public sealed class AppHostingTests
     }
 
     [Fact]
+    public async Task App_that_crashes_is_restarted_with_growing_backoff_unless_stopped_through_the_runtime()
+    {
+        var policy = new RestartPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
+        await using var runtime = await TestRuntime.StartAsync(
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            {
+                ResourcesPaths = options.ResourcesPaths,
+                MailFolder = options.MailFolder,
+                AppOutput = options.AppOutput,
+                LoggerFactory = options.LoggerFactory,
+                AppReadyTimeout = options.AppReadyTimeout,
+                RestartPolicy = policy,
+            });
+        using var app = await runtime.StartTestAppAsync("self-healing");
+        (await app.Http.PutAsJsonAsync("test/state/statestore/k", "kept", Ct)).EnsureSuccessStatusCode();
+        var restarts = System.Threading.Channels.Channel.CreateUnbounded<DaprOrders.LocalDapr.Sidecars.AppInstance>();
+        runtime.Runtime.AppRestarted += instance => restarts.Writer.TryWrite(instance);
+
+        var pids = new List<int> { runtime.Runtime.ProcessIdOf(app.Instance)!.Value };
+        for (var crash = 0; crash < 2; crash++)
+        {
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", pids[^1].ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(Ct);
+            }
+
+            Assert.Equal(app.Instance, await restarts.Reader.ReadAsync(Ct).AsTask().WaitAsync(TestRuntime.Timeout, Ct));
+            pids.Add(runtime.Runtime.ProcessIdOf(app.Instance)!.Value);
+        }
+
+        Assert.Equal(3, pids.Distinct().Count());
+        Assert.Equal("kept", (await app.Http.GetFromJsonAsync<JsonElement>("test/state/statestore/k", Ct)).GetProperty("value").GetString());
+        Assert.Equal(
+            (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(1)),
+            (policy.DelayBefore(1), policy.DelayBefore(2), policy.DelayBefore(4), policy.DelayBefore(5)));
+
+        // Stopped through the runtime, it stays stopped.
+        var exited = runtime.Runtime.ExitOf(app.Instance);
+        await runtime.Runtime.StopAppAsync(app.Instance, AppStopMode.Kill, Ct);
+        await exited.WaitAsync(TestRuntime.Timeout, Ct);
+        Assert.Null(runtime.Runtime.ProcessIdOf(app.Instance));
+        Assert.False(restarts.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Instances_of_one_app_id_get_their_own_sidecars()
     {
         await using var runtime = await TestRuntime.StartAsync(("state.yaml", TestRuntime.StateStoreYaml));

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using DaprOrders.Tests;
 
 namespace DaprOrders.LocalDapr.Tests;
 
@@ -30,7 +30,7 @@ public sealed partial class RunCommandTests : IDisposable
                 appPort: {ports.Item2}
                 command: ["dotnet", "{TestRuntime.TestAppDll}"]
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
 
@@ -70,7 +70,10 @@ public sealed partial class RunCommandTests : IDisposable
                 appPort: {port}
                 command: ["dotnet", "{TestRuntime.TestAppDll}"]
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        // An empty APP_API_TOKEN counts as none: a token in the test's own environment must not stand in.
+        using var localdapr = LocalDaprProcess.Start(
+            Path.Combine(_folder.FullName, "home"), ["run", "-f", runFile, "--app-ready-timeout", "60"],
+            new Dictionary<string, string> { ["APP_API_TOKEN"] = "" });
         await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
 
         using var http = new HttpClient();
@@ -98,7 +101,7 @@ public sealed partial class RunCommandTests : IDisposable
                 daprHTTPPort: {httpPort}
                 daprGRPCPort: {grpcPort}
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         await localdapr.WaitForLineAsync(l => l.Contains("app instance(s) running", StringComparison.Ordinal));
 
@@ -127,7 +130,7 @@ public sealed partial class RunCommandTests : IDisposable
                 appPort: {TestRuntime.FreePort()}
                 command: ["sh", "-c", "echo missing-connection-string >&2; exit 4"]
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         var exitCode = await localdapr.ExitAsync();
 
@@ -153,7 +156,7 @@ public sealed partial class RunCommandTests : IDisposable
                 appPort: {port}
                 command: ["sh", "-c", "touch {marker}; sleep 60"]
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         var exitCode = await localdapr.ExitAsync();
 
@@ -177,7 +180,7 @@ public sealed partial class RunCommandTests : IDisposable
                 appDirPath: .
                 daprHTTPPort: {port}
             """);
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         var exitCode = await localdapr.ExitAsync();
 
@@ -193,7 +196,7 @@ public sealed partial class RunCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_folder.FullName, "components", "lock.yaml"),
             "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: lock\nspec:\n  type: lock.redis\n  version: v1\n");
         var runFile = WriteRunFile("version: 1\ncommon:\n  resourcesPath: ./components\napps:\n  - appID: a\n    appDirPath: .\n    command: [\"true\"]\n");
-        using var localdapr = CommandLine.Start(runFile);
+        using var localdapr = StartRun(runFile);
 
         var exitCode = await localdapr.ExitAsync();
 
@@ -219,6 +222,12 @@ public sealed partial class RunCommandTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// `localdapr run -f` with this test's own home folder (runs are listed there, not in ~/.localdapr).
+    /// </summary>
+    private LocalDaprProcess StartRun(string runFile) =>
+        LocalDaprProcess.Start(Path.Combine(_folder.FullName, "home"), ["run", "-f", runFile, "--app-ready-timeout", "60"]);
+
     private string WriteRunFile(string yaml)
     {
         var components = Path.Combine(_folder.FullName, "components");
@@ -231,118 +240,5 @@ public sealed partial class RunCommandTests : IDisposable
         var path = Path.Combine(_folder.FullName, "dapr.yaml");
         File.WriteAllText(path, yaml);
         return path;
-    }
-
-    /// <summary>
-    /// `dotnet localdapr.dll run -f ...` with its output collected line by line.
-    /// </summary>
-    private sealed class CommandLine : IDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _lines = [];
-        private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
-
-        private CommandLine(Process process) => _process = process;
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public static CommandLine Start(string runFile)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            // A token in the test's own environment would stand in for the one localdapr generates.
-            start.Environment.Remove("APP_API_TOKEN");
-            foreach (var argument in new[] { TestRuntime.LocalDaprDll, "run", "-f", runFile, "--app-ready-timeout", "60" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var commandLine = new CommandLine(new Process { StartInfo = start });
-            commandLine._process.OutputDataReceived += (_, e) => commandLine.OnLine(e.Data);
-            commandLine._process.ErrorDataReceived += (_, e) => commandLine.OnLine(e.Data);
-            commandLine._process.Start();
-            commandLine._process.BeginOutputReadLine();
-            commandLine._process.BeginErrorReadLine();
-            return commandLine;
-        }
-
-        public async Task WaitForLineAsync(Func<string, bool> match)
-        {
-            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_lines)
-            {
-                if (_lines.Exists(l => match(l)))
-                {
-                    return;
-                }
-
-                _waiters.Add((match, seen));
-            }
-
-            var exited = _process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            var first = await Task.WhenAny(seen.Task, exited).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
-            Assert.True(first == seen.Task, "localdapr exited early:" + Environment.NewLine + string.Join(Environment.NewLine, Lines));
-        }
-
-        /// <summary>
-        /// SIGTERM, as a service manager or Ctrl-C would stop it; returns the exit code.
-        /// </summary>
-        public async Task<int> TerminateAsync()
-        {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-            }
-
-            return await ExitAsync();
-        }
-
-        public async Task<int> ExitAsync()
-        {
-            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestRuntime.Timeout, TestContext.Current.CancellationToken);
-            _process.WaitForExit(); // drains the redirected output
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_lines)
-            {
-                _lines.Add(line);
-                foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
-                {
-                    waiter.Seen.TrySetResult();
-                    _waiters.Remove(waiter);
-                }
-            }
-        }
     }
 }

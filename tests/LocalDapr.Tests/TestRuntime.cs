@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Dapr.Client;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
 using DaprOrders.LocalDapr.Sidecars;
 
@@ -66,16 +67,17 @@ public sealed class TestRuntime : IAsyncDisposable
     /// </summary>
     public static string TestAppDll => Metadata("TestAppDll");
 
-    /// <summary>
-    /// `localdapr.dll` in the tool's build output, for tests of the command line.
-    /// </summary>
-    public static string LocalDaprDll => Metadata("LocalDaprDll");
-
     public string Folder { get; }
 
     public string ResourcesFolder => Path.Combine(Folder, "resources");
 
     public string MailFolder => Runtime.MailFolder;
+
+    /// <summary>
+    /// The runtime lists itself here (its own, so tests do not see each other), as `localdapr run` does in
+    /// ~/.localdapr: give it to the `localdapr` commands as `LOCALDAPR_HOME`.
+    /// </summary>
+    public LocalDaprHome Home => HomeIn(Folder);
 
     public LocalDaprRuntime Runtime { get; }
 
@@ -106,6 +108,7 @@ public sealed class TestRuntime : IAsyncDisposable
             AppOutput = line => created?._output.Enqueue(line),
             LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             AppReadyTimeout = Timeout,
+            Home = HomeIn(folder),
         };
         options = configure?.Invoke(options) ?? options;
         var runtime = await LocalDaprRuntime.StartAsync(options, TestContext.Current.CancellationToken);
@@ -174,6 +177,8 @@ public sealed class TestRuntime : IAsyncDisposable
         {
         }
     }
+
+    private static LocalDaprHome HomeIn(string folder) => new(Path.Combine(folder, "home"));
 
     private static string Metadata(string key) =>
         typeof(TestRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
 
 namespace DaprOrders.LocalDapr.Cli;
@@ -18,10 +19,11 @@ public static class RunCommand
         var daprApiToken = new Option<string?>("--dapr-api-token") { Description = "API token every sidecar requires (default: this process's DAPR_API_TOKEN; an app's env DAPR_API_TOKEN wins)." };
         var appApiToken = new Option<string?>("--app-api-token") { Description = "Token sidecars send their apps (default: this process's APP_API_TOKEN, else one generated for the run; an app's env APP_API_TOKEN wins)." };
         var readyTimeout = new Option<int>("--app-ready-timeout") { Description = "Seconds an app may take to open its port.", DefaultValueFactory = _ => 120 };
+        var noRestart = new Option<bool>("--no-restart") { Description = "Leave an app that exits by itself stopped (by default it is restarted with backoff, as Kubernetes restarts a pod)." };
 
         var command = new Command("run", "Run the apps of a multi-app run file on local Dapr sidecars.")
         {
-            runFile, mailFolder, smtp, daprApiToken, appApiToken, readyTimeout,
+            runFile, mailFolder, smtp, daprApiToken, appApiToken, readyTimeout, noRestart,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +43,9 @@ public static class RunCommand
                     // app that requires APP_API_TOKEN refuses anyone else on its Dapr routes.
                     AppApiToken = parse.GetValue(appApiToken) ?? NonEmpty(Environment.GetEnvironmentVariable("APP_API_TOKEN")) ?? GeneratedToken(),
                     AppReadyTimeout = TimeSpan.FromSeconds(parse.GetValue(readyTimeout)),
+                    RestartPolicy = parse.GetValue(noRestart) ? null : RestartPolicy.Default,
+                    Home = LocalDaprHome.FromEnvironment(),
+                    RunFile = file.FullName,
                 };
                 runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
             }
@@ -100,9 +105,10 @@ public static class RunCommand
         Console.WriteLine($"localdapr: mail folder {runtime.MailFolder}");
         Console.WriteLine($"localdapr: {run.Apps.Count} app instance(s) running; Ctrl-C stops everything");
 
-        // Runs until Ctrl-C/SIGTERM; an app exiting by itself is reported but leaves the others running, as dapr run.
+        // Runs until Ctrl-C/SIGTERM. An app exiting by itself is restarted (the runtime logs exit and restart), or with
+        // --no-restart reported here and left stopped while the others run, as dapr run does.
         _ = runtime.Instances
-            .Where(i => runtime.ProcessIdOf(i) is not null)
+            .Where(i => !runtime.RestartsCrashedApps && runtime.ProcessIdOf(i) is not null)
             .Select(async i =>
             {
                 var code = await runtime.ExitOf(i);

@@ -16,9 +16,25 @@ internal sealed class AppProcess
     private readonly Queue<string> _recent = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _outputDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private long _exitedAt;
     private int _openStreams = 2;
 
-    private AppProcess(Process process) => _process = process;
+    // Every process the app starts inherits this variable, so what it leaves behind can be found once it died.
+    private const string MarkerVariable = "LOCALDAPR_APP_PROCESS";
+
+    private readonly string _marker;
+
+    private AppProcess(Process process, string marker)
+    {
+        _process = process;
+        _marker = marker;
+    }
+
+    /// <summary>
+    /// How long the process ran (so far, while it runs).
+    /// </summary>
+    public TimeSpan Uptime => Stopwatch.GetElapsedTime(_startedAt, Interlocked.Read(ref _exitedAt) is var end and not 0 ? end : Stopwatch.GetTimestamp());
 
     public int Id => _process.Id;
 
@@ -90,8 +106,10 @@ internal sealed class AppProcess
             }
         }
 
+        var marker = $"{MarkerVariable}={Guid.NewGuid():N}";
+        start.Environment[MarkerVariable] = marker[(MarkerVariable.Length + 1)..];
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var app = new AppProcess(process);
+        var app = new AppProcess(process, marker);
         var prefix = $"== APP - {instance.InstanceName} == ";
         process.OutputDataReceived += (_, e) => app.OnLine(e.Data, prefix, output);
         process.ErrorDataReceived += (_, e) => app.OnLine(e.Data, prefix, output);
@@ -195,8 +213,9 @@ internal sealed class AppProcess
 
     private async Task KillAsync(IReadOnlyList<int> knownTree)
     {
-        // Descendants reparented after their parent exited are only in the earlier snapshot.
-        var alive = knownTree.Where(ProcessTree.IsAlive).ToList();
+        // Descendants reparented after their parent exited are only in the earlier snapshot, or found by the
+        // variable they inherited (the parent crashed: a pod's container goes with everything in it).
+        var alive = knownTree.Where(ProcessTree.IsAlive).Concat(ProcessTree.Carrying(_marker)).ToList();
         if (!Exited.IsCompleted)
         {
             alive.AddRange(ProcessTree.Of(_process.Id));
@@ -242,6 +261,8 @@ internal sealed class AppProcess
 
     private async void OnExited()
     {
+        Interlocked.CompareExchange(ref _exitedAt, Stopwatch.GetTimestamp(), 0);
+
         // Exited fires before the last output lines are read; wait (briefly) so error reports contain them.
         await Task.WhenAny(_outputDrained.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         _exited.TrySetResult(_process.ExitCode);

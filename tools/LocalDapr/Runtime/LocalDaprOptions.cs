@@ -1,4 +1,5 @@
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
@@ -48,6 +49,12 @@ public sealed class LocalDaprOptions
     public TimeSpan AppStopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Restarts apps that exit by themselves; null = leave them stopped (they can be restarted with
+    /// <see cref="LocalDaprRuntime.RestartAppAsync"/>). `localdapr run` uses <see cref="RestartPolicy.Default"/>.
+    /// </summary>
+    public RestartPolicy? RestartPolicy { get; init; }
+
+    /// <summary>
     /// Receives each line an app writes, already prefixed with its instance (`== APP - orders-0 == ...`).
     /// </summary>
     public Action<string> AppOutput { get; init; } = Console.WriteLine;
@@ -58,4 +65,15 @@ public sealed class LocalDaprOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the runtime lists itself while it runs (a state file in <see cref="LocalDaprHome.RunsFolder"/>), so
+    /// that `localdapr list`, `invoke` and `publish` in another process find its apps; null = not listed.
+    /// </summary>
+    public LocalDaprHome? Home { get; init; }
+
+    /// <summary>
+    /// The run file this runtime runs, shown by `localdapr list`; null when started through the API.
+    /// </summary>
+    public string? RunFile { get; init; }
 }

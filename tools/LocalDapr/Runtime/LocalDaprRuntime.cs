@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using DaprOrders.LocalDapr.Components;
+using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
 
@@ -22,12 +24,17 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Slot> _slots = [];
     private readonly ILogger _logger;
+    private readonly RunStateFile? _stateFile;
+    private readonly Lock _stateFileGate = new();
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly DateTime _processStarted = ProcessStartTime();
 
     private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
     {
         _context = context;
         Features = features;
         _logger = context.Loggers.CreateLogger("LocalDapr");
+        _stateFile = context.Options.Home is { } home ? RunStateFile.Create(home) : null;
     }
 
     public RuntimeResources Resources => _context.Resources;
@@ -35,6 +42,16 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     public IReadOnlyList<ISidecarFeature> Features { get; }
 
     public string MailFolder => _context.Options.MailFolder;
+
+    /// <summary>
+    /// Apps that exit by themselves are started again (<see cref="LocalDaprOptions.RestartPolicy"/>).
+    /// </summary>
+    public bool RestartsCrashedApps => _context.Options.RestartPolicy is not null;
+
+    /// <summary>
+    /// Raised when an app that crashed is serving again after an automatic restart.
+    /// </summary>
+    public event Action<AppInstance>? AppRestarted;
 
     public IReadOnlyList<AppInstance> Instances
     {
@@ -57,7 +74,9 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true));
         var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
         var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
-        return Task.FromResult(new LocalDaprRuntime(context, SidecarFeatures.Create(context)));
+        var runtime = new LocalDaprRuntime(context, SidecarFeatures.Create(context));
+        runtime.UpdateStateFile();
+        return Task.FromResult(runtime);
     }
 
     /// <summary>
@@ -76,11 +95,13 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
             spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken, spec.AppProtocol);
         var host = await SidecarHost.StartAsync(sidecarSpec, index, _context.Resources, _context.Loggers, Features, _appHttp, cancellationToken);
-        var slot = new Slot(spec, host);
+        var slot = new Slot(spec, host, DateTimeOffset.UtcNow);
         lock (_gate)
         {
             _slots.Add(slot);
         }
+
+        UpdateStateFile();
 
         _logger.LogInformation(
             "Sidecar {Instance}: HTTP on 127.0.0.1:{HttpPort}, gRPC on 127.0.0.1:{GrpcPort}, app port {AppPort}",
@@ -98,9 +119,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     private async Task StopAsync(Slot slot, AppStopMode mode, CancellationToken cancellationToken)
     {
+        slot.CancelRestart();
         var process = slot.TakeProcess();
         var wasReady = slot.Host.Status.AppReady;
         slot.Host.Status.AppReady = false;
+        UpdateStateFile();
 
         if (mode == AppStopMode.Graceful && wasReady)
         {
@@ -174,6 +197,8 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // First: a stopping runtime must not be found by `localdapr invoke` or `list` any more.
+        DeleteStateFile();
         List<Slot> all;
         lock (_gate)
         {
@@ -183,6 +208,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
         await Task.WhenAll(all.Select(async slot =>
         {
+            slot.CancelRestart();
             try
             {
                 await StopSlotAsync(slot);
@@ -239,6 +265,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
 
             var process = AppProcess.Start(slot.Spec, instance, _context.Options.AppOutput);
             slot.SetProcess(process);
+            UpdateStateFile();
             try
             {
                 await process.WaitForPortAsync(instance, _context.Options.AppReadyTimeout, cancellationToken);
@@ -246,6 +273,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             catch
             {
                 slot.TakeProcess();
+                UpdateStateFile();
                 await process.KillAsync();
                 throw;
             }
@@ -273,7 +301,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
 
         slot.Host.Status.AppReady = false;
+        UpdateStateFile();
         _logger.LogWarning("App {Instance} exited with code {ExitCode}", slot.Sidecar.Instance.InstanceName, code);
+
+        // What it started may outlive it (`dotnet run`'s app when `dotnet run` is killed) and hold its port.
+        await process.KillAsync();
         try
         {
             using var timeout = new CancellationTokenSource(_context.Options.AppStopTimeout * 2);
@@ -283,6 +315,44 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         {
             _logger.LogWarning("Features did not let go of {Instance} cleanly: {Error}", slot.Sidecar.Instance.InstanceName, e.Message);
         }
+
+        if (_context.Options.RestartPolicy is { } policy)
+        {
+            _ = RestartAfterCrashAsync(slot, policy, process);
+        }
+    }
+
+    /// <summary>
+    /// Starts a crashed app again after the policy's backoff, and keeps trying (longer each time) while it fails to
+    /// start. Stopping the app through the runtime, or disposing the runtime, ends the loop.
+    /// </summary>
+    private async Task RestartAfterCrashAsync(Slot slot, RestartPolicy policy, AppProcess crashed)
+    {
+        var instance = slot.Sidecar.Instance.InstanceName;
+        var restart = crashed.Uptime >= policy.ResetAfter ? 1 : slot.CrashLoop + 1;
+        var stopping = slot.BeginRestart();
+        while (!stopping.IsCancellationRequested)
+        {
+            slot.CrashLoop = restart;
+            var delay = policy.DelayBefore(restart);
+            try
+            {
+                await Task.Delay(delay, _context.Time, stopping);
+                await RunAppAsync(slot, stopping);
+                _logger.LogWarning("App {Instance} restarted after {Delay:0.#}s (restart {Restart}, pid {Pid})", instance, delay.TotalSeconds, restart, slot.Process?.Id);
+                AppRestarted?.Invoke(slot.Sidecar.Instance);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (AppStartException e)
+            {
+                _logger.LogWarning("App {Instance} did not start again: {Error}", instance, e.Message);
+                restart++;
+            }
+        }
     }
 
     private async Task NotifyStoppedAsync(Slot slot, CancellationToken cancellationToken)
@@ -290,6 +360,58 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         foreach (var feature in Features)
         {
             await feature.AppStoppedAsync(slot.Sidecar, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes what other processes see of this runtime (<see cref="LocalDaprOptions.Home"/>) after any change to
+    /// its instances or their processes. A failure to write leaves the runtime running, unlisted.
+    /// </summary>
+    private void UpdateStateFile()
+    {
+        if (_stateFile is null)
+        {
+            return;
+        }
+
+        // Snapshot and write under one lock: a snapshot taken earlier never overwrites a later one.
+        lock (_stateFileGate)
+        {
+            List<Slot> slots;
+            lock (_gate)
+            {
+                slots = [.. _slots];
+            }
+
+            var apps = slots.Select(s => new RunAppRecord(
+                s.Sidecar.AppId, s.Sidecar.Instance.InstanceName, s.Sidecar.Instance.HttpPort, s.Sidecar.Instance.GrpcPort,
+                s.Sidecar.Instance.AppPort, s.Process?.Id, s.Spec.Command, s.Started)).ToList();
+            try
+            {
+                _stateFile.Write(new RunRecord(Environment.ProcessId, _processStarted, _started, _context.Options.RunFile, apps));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning("Could not write the state file {File}, so other processes do not see this run: {Error}", _stateFile.Path, e.Message);
+            }
+        }
+    }
+
+    private static DateTime ProcessStartTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.StartTime.ToUniversalTime();
+    }
+
+    private void DeleteStateFile()
+    {
+        try
+        {
+            _stateFile?.Delete();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not delete the state file {File}: {Error}", _stateFile?.Path, e.Message);
         }
     }
 
@@ -302,9 +424,15 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
     }
 
-    private sealed class Slot(AppSpec spec, SidecarHost host)
+    private sealed class Slot(AppSpec spec, SidecarHost host, DateTimeOffset started)
     {
         public AppSpec Spec { get; } = spec;
+
+        /// <summary>
+        /// When the sidecar started, on the wall clock (not the runtime's <see cref="LocalDaprOptions.Time"/>): other
+        /// processes compare it with theirs, as `dapr list` reads daprd's process start time.
+        /// </summary>
+        public DateTimeOffset Started { get; } = started;
 
         public SidecarHost Host { get; } = host;
 
@@ -313,6 +441,28 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         private AppProcess? _process;
 
         public Task CrashWatch { get; set; } = Task.CompletedTask;
+
+        private CancellationTokenSource? _restart;
+
+        /// <summary>
+        /// Restarts in a row after crashes (see <see cref="RestartPolicy"/>).
+        /// </summary>
+        public int CrashLoop { get; set; }
+
+        /// <summary>
+        /// A restart after a crash begins; its token is cancelled when the app is stopped through the runtime.
+        /// </summary>
+        public CancellationToken BeginRestart()
+        {
+            var restart = new CancellationTokenSource();
+            Interlocked.Exchange(ref _restart, restart)?.Cancel();
+            return restart.Token;
+        }
+
+        /// <summary>
+        /// Calls off a pending restart (the app is being stopped or the runtime disposed).
+        /// </summary>
+        public void CancelRestart() => Interlocked.Exchange(ref _restart, null)?.Cancel();
 
         /// <summary>
         /// The running process, if any.

@@ -26,6 +26,43 @@ internal static class ProcessTree
         return tree;
     }
 
+    /// <summary>
+    /// Every process whose environment holds <paramref name="variable"/> (`NAME=value`): what an app started,
+    /// even after the process that started it died and its children were handed to init.
+    /// </summary>
+    public static IReadOnlyList<int> Carrying(string variable)
+    {
+        var marker = System.Text.Encoding.UTF8.GetBytes(variable + "\0");
+        var found = new List<int>();
+        if (!Directory.Exists("/proc"))
+        {
+            return found;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (environ.AsSpan().IndexOf(marker) >= 0)
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Ended while we looked, or another user's.
+            }
+        }
+
+        return found;
+    }
+
     public static void Terminate(IEnumerable<int> pids) => Signal(pids, SigTerm);
 
     public static void Kill(IEnumerable<int> pids) => Signal(pids, SigKill);
