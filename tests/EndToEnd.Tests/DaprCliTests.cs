@@ -52,7 +52,9 @@ public sealed class DaprCliTests(OrderSystemFixture fixture)
             rows.Select(r => ((string)r!["appId"]!, (int)r["httpPort"]!, (int)r["grpcPort"]!, (int)r["appPort"]!, (int)r["appPid"]!)));
     }
 
-    private Task<CliResult> LocalDaprAsync(params string[] arguments) => LocalDaprProcess.RunAsync(System.Home.Folder, arguments);
+    // The system's sidecars require a Dapr API token, as the chart's do: the CLI sends DAPR_API_TOKEN, as the dapr CLI does.
+    private Task<CliResult> LocalDaprAsync(params string[] arguments) =>
+        LocalDaprProcess.RunAsync(System.Home.Folder, arguments, new Dictionary<string, string> { ["DAPR_API_TOKEN"] = System.DaprApiToken });
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, ContractsJson.Options);
 }
