@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.Orders.Tests;
 
@@ -18,11 +19,11 @@ namespace DaprOrders.Orders.Tests;
 /// pointed at a sidecar of a <see cref="WorkflowRuntime"/>, so the validation workflows run for real. Production
 /// environment, so nothing depends on development-only behaviour. Instances of one deployment share a state store
 /// (pass <c>sharedStore</c>), as orders instances share Dapr's. <c>settings</c> are configuration keys such as
-/// <c>Auth:Authority</c>.
+/// <c>Auth:Authority</c>; <c>logs</c> receives the app's log.
 /// </summary>
 internal sealed class OrdersApplication(
     AppInstance sidecar, InMemoryStateStore? sharedStore = null, TimeSpan? validationTimeout = null,
-    IReadOnlyDictionary<string, string>? settings = null)
+    IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null)
     : WebApplicationFactory<Program>
 {
     public RecordingEventPublisher Publisher { get; } = new();
@@ -47,6 +48,11 @@ internal sealed class OrdersApplication(
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
 
         builder.ConfigureTestServices(services =>
