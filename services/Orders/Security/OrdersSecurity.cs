@@ -23,6 +23,10 @@ internal static class OrdersSecurity
     /// </summary>
     private const string LocalSigningKeys = "Authentication:Schemes:Bearer:SigningKeys";
 
+    /// <summary>
+    /// JwtBearer when <c>Auth:Authority</c> or a local signing key is configured (else the API stays open), the
+    /// caller rule (<see cref="OrdersCallers"/>) and the POST rate limiter with its options.
+    /// </summary>
     public static WebApplicationBuilder AddOrdersSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
