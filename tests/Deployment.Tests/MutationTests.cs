@@ -52,7 +52,7 @@ public sealed class MutationTests : IDisposable
         { "components/kubernetes/resiliency.yaml", "      ProductStockActor:\n", "      StockActor:\n", "targets actor type 'StockActor', which no service declares" },
         { "components/local/pubsub.yaml", "grid=orders,payments,customers\"", "grid=orders,payments,customers,shipments\"", "names topic 'shipments', which is not in Topics" },
         { "components/local/pubsub-broadcast.yaml", "\"{uuid}\"", "\"orders\"", "consumerID must be \"{uuid}\"" },
-        { "components/local/resiliency.yaml", "        maxRetries: 5\n", "        maxRetries: 3\n", "inbound retry differs between local and kubernetes" },
+        { "components/local/resiliency.yaml", "        maxRetries: -1\n", "        maxRetries: 3\n", "inbound retry differs between local and kubernetes" },
         { "services/Fraud/CustomerSpendActor.cs", "TypeName = \"CustomerSpendActor\"", "TypeName = \"SpendActor\"", "targets actor type 'CustomerSpendActor', which no service declares" },
         { "services/Dockerfile", "USER $APP_UID\n", "USER root\n", "the final stage must switch to a non-root USER" },
         { "services/Dockerfile", "COPY services/ServiceDefaults/ services/ServiceDefaults/\n", "", "does not COPY services/ServiceDefaults/" },

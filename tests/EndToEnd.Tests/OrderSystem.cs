@@ -148,6 +148,8 @@ public sealed class OrderSystem : IAsyncDisposable
             AppOutput = line => system?.Keep(line),
             LoggerFactory = loggers,
             AppReadyTimeout = Timeout,
+            // As `localdapr run`: an app that crashes (not one a test stops through the runtime) comes back.
+            RestartPolicy = RestartPolicy.Default,
             // Listed as `localdapr run` lists itself, in this system's own home, for `localdapr invoke` and the like.
             Home = HomeIn(folder),
         }, cancellationToken);
