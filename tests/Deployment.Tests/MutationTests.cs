@@ -122,7 +122,7 @@ public sealed class MutationTests : IDisposable
         { "charts/daprorders/templates/kafka-topics.yaml", "  topicName: {{ $topic }}\n", "  topicName: {{ $topic }}\n  retention: 7d\n", "spec.retention: NoAdditionalPropertiesAllowed" },
         { "components/kubernetes/configuration.yaml", "samplingRate:", "sampleRate:", "spec.tracing.sampleRate: NoAdditionalPropertiesAllowed" },
         { "components/kubernetes/configuration.yaml", "            httpVerb:", "            httpVerbs:", "httpVerbs: NoAdditionalPropertiesAllowed" },
-        { "components/local/resiliency.yaml", "        maxRetries: 5\n", "        maxRetries: \"5\"\n", "maxRetries: IntegerExpected" },
+        { "components/local/resiliency.yaml", "        maxRetries: -1\n", "        maxRetries: \"-1\"\n", "maxRetries: IntegerExpected" },
         // Component metadata against components-contrib's metadata.yaml.
         { "charts/daprorders/templates/dapr-components.yaml", "- name: authType\n", "- name: authtype\n", "metadata 'authtype' is not a field of pubsub.kafka (components-contrib metadata.yaml); did you mean 'authType'?" },
         { "components/kubernetes/statestore.yaml", "    - name: actorStateStore\n", "    - name: consumerGroup\n      value: orders\n    - name: actorStateStore\n", "metadata 'consumerGroup' is not a field of state.redis" },
