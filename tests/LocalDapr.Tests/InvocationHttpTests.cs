@@ -93,6 +93,7 @@ public sealed class InvocationHttpTests
 
         Assert.Equal(HttpStatusCode.Conflict, error.Response?.StatusCode);
         Assert.Equal("status 409", await error.Response!.Content.ReadAsStringAsync(Ct));
+        Assert.Single(app.Requests); // no resiliency policy: attempted once, the app's answer is final
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace DaprOrders.LocalDapr.Invocation;
 /// What the caller's Resiliency resources say about invoking an app (`spec.targets.apps.{appId}`: `timeout`,
 /// `retry`, `circuitBreaker`), else the default policies DefaultApp*Policy, then Default*Policy (dapr
 /// pkg/resiliency/resiliency.go EndpointPolicy). The timeout is per attempt; the retry replays the buffered request;
-/// the circuit breaker counts per app and method. With no policy at all daprd still retries a call the target's
-/// sidecar could not be reached for, three times a second apart (BuiltInServiceRetries): <see cref="BuiltIn"/>.
+/// the circuit breaker counts per app and method. With no policy a call is attempted once: daprd's built-in retries
+/// (BuiltInServiceRetries) are for a target sidecar it cannot reach, and locally that hop is in-process.
 /// </summary>
 public sealed record AppResiliency(TimeSpan? Timeout, RetryPolicy? Retry, RetryMatching RetryMatching, CircuitBreakerPolicy? CircuitBreaker)
 {
@@ -17,17 +17,9 @@ public sealed record AppResiliency(TimeSpan? Timeout, RetryPolicy? Retry, RetryM
     private static readonly string[] DefaultCircuitBreakers = ["DefaultAppCircuitBreakerPolicy", "DefaultCircuitBreakerPolicy"];
 
     /// <summary>
-    /// No policy: daprd's built-in retries of unreachable targets only.
+    /// No policy: each call is attempted once.
     /// </summary>
-    public static AppResiliency BuiltIn { get; } = new(null, new RetryPolicy { Duration = TimeSpan.FromSeconds(1), MaxRetries = 3 }, RetryMatching.All, null)
-    {
-        RetriesOnlyUnreachable = true,
-    };
-
-    /// <summary>
-    /// True for <see cref="BuiltIn"/>: answers of the app, whatever their status, are final.
-    /// </summary>
-    public bool RetriesOnlyUnreachable { get; private init; }
+    public static AppResiliency None { get; } = new(null, null, RetryMatching.All, null);
 
     /// <summary>
     /// The policy <paramref name="callerAppId"/>'s sidecar applies to calls to <paramref name="targetAppId"/>.
@@ -60,6 +52,6 @@ public sealed record AppResiliency(TimeSpan? Timeout, RetryPolicy? Retry, RetryM
                 breaker is null ? null : document.CircuitBreaker(breaker, user));
         }
 
-        return found ?? BuiltIn;
+        return found ?? None;
     }
 }
