@@ -71,12 +71,8 @@ public sealed class AppHostingTests
     public async Task App_that_never_listens_is_reported_after_the_ready_timeout()
     {
         await using var runtime = await TestRuntime.StartAsync(
-            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => options with
             {
-                ResourcesPaths = options.ResourcesPaths,
-                MailFolder = options.MailFolder,
-                AppOutput = options.AppOutput,
-                LoggerFactory = options.LoggerFactory,
                 AppReadyTimeout = TimeSpan.FromSeconds(1),
             });
         var spec = new AppSpec("silent-app", ["sh", "-c", "echo waiting-forever; exec sleep 300"], runtime.Folder) { AppPort = TestRuntime.FreePort() };
@@ -134,13 +130,8 @@ public sealed class AppHostingTests
     {
         var policy = new RestartPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
         await using var runtime = await TestRuntime.StartAsync(
-            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => options with
             {
-                ResourcesPaths = options.ResourcesPaths,
-                MailFolder = options.MailFolder,
-                AppOutput = options.AppOutput,
-                LoggerFactory = options.LoggerFactory,
-                AppReadyTimeout = options.AppReadyTimeout,
                 RestartPolicy = policy,
             });
         using var app = await runtime.StartTestAppAsync("self-healing");
@@ -189,13 +180,8 @@ public sealed class AppHostingTests
     public async Task Stopping_an_app_kills_its_whole_process_tree_even_when_it_ignores_sigterm()
     {
         await using var runtime = await TestRuntime.StartAsync(
-            [("state.yaml", TestRuntime.StateStoreYaml)], options => new LocalDaprOptions
+            [("state.yaml", TestRuntime.StateStoreYaml)], options => options with
             {
-                ResourcesPaths = options.ResourcesPaths,
-                MailFolder = options.MailFolder,
-                AppOutput = options.AppOutput,
-                LoggerFactory = options.LoggerFactory,
-                AppReadyTimeout = options.AppReadyTimeout,
                 AppStopTimeout = TimeSpan.FromSeconds(2),
             });
         var childPidFile = Path.Combine(runtime.Folder, "child.pid");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Dapr.Workflow;
-using DaprOrders.LocalDapr.Runtime;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -151,13 +150,8 @@ public sealed class WorkflowManagementTests : IDisposable
     [Fact]
     public async Task Workflow_calls_with_a_wrong_api_token_are_unauthenticated()
     {
-        await using var runtime = await WorkflowTesting.StartRuntimeAsync(options => new LocalDaprOptions
+        await using var runtime = await WorkflowTesting.StartRuntimeAsync(options => options with
         {
-            ResourcesPaths = options.ResourcesPaths,
-            MailFolder = options.MailFolder,
-            AppOutput = options.AppOutput,
-            LoggerFactory = options.LoggerFactory,
-            AppReadyTimeout = options.AppReadyTimeout,
             DaprApiToken = "wf-secret",
         });
         using var app = await runtime.StartTestAppAsync("wf-tokens");

@@ -6,7 +6,7 @@ namespace DaprOrders.LocalDapr.Runtime;
 /// <summary>
 /// Runtime-wide settings: where the components come from, where mail goes, tokens, time limits.
 /// </summary>
-public sealed class LocalDaprOptions
+public sealed record LocalDaprOptions
 {
     /// <summary>
     /// Folders whose `*.yaml`/`*.yml` files are loaded; ignored when <see cref="Resources"/> is given.
