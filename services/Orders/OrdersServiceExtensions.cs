@@ -4,6 +4,8 @@ using DaprOrders.Orders.Api;
 using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace DaprOrders.Orders;
 
@@ -27,11 +29,13 @@ internal static class OrdersServiceExtensions
                 workflows.RegisterActivity<PublishVerdictActivity>();
             })
             .WithJsonSerializer(ContractsJson.Options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ValidationsInFlight>();
         services.AddSingleton<OrderAcceptance>();
         services.AddSingleton<ValidationResults>();
 
         services.AddSingleton<OrderViewProjection>();
-        services.AddSingleton<OrderWaiters>();
+        services.AddSingleton(provider => new OrderWaiters(provider.GetRequiredService<IOptions<OrdersApiOptions>>().Value.MaxWaiting));
         services.AddSingleton<OrderWaitService>();
         return builder;
     }

@@ -23,6 +23,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.ListenOnAppPortUnlessUrlsConfigured();
+        builder.UseDeliberateRequestLimits();
 
         var services = builder.Services;
         services.AddDaprClient(client => client.UseJsonSerializationOptions(ContractsJson.Options));

@@ -31,7 +31,7 @@ public sealed class OrderWaitServiceTests
 
         var order = await _waits.WaitAsync(_order.Id, _ => true, Long, Cancel);
 
-        Assert.Equal(_order, order);
+        Assert.Equal(_order, order.Order);
         Assert.Equal(0, _waiters.Count(_order.Id));
     }
 
@@ -45,7 +45,7 @@ public sealed class OrderWaitServiceTests
 
         // The in-memory store answers synchronously, so only the second read can have completed the wait by now.
         Assert.True(wait.IsCompletedSuccessfully);
-        Assert.Equal(_order, await wait);
+        Assert.Equal(_order, (await wait).Order);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class OrderWaitServiceTests
         var order = await wait;
 
         // Timed out: the view is empty, so nothing; the CREATED notification did not end the wait.
-        Assert.Null(order);
+        Assert.Equal(new OrderWait(null), order);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class OrderWaitServiceTests
 
         _waiters.Notify(_order with { State = OrderState.Validated });
 
-        Assert.Equal(OrderState.Validated, (await wait)!.State);
+        Assert.Equal(OrderState.Validated, (await wait).Order!.State);
         Assert.Equal(0, _waiters.Count(_order.Id));
     }
 
@@ -89,6 +89,24 @@ public sealed class OrderWaitServiceTests
         var wait = _waits.WaitAsync(_order.Id, IsDecided, TimeSpan.FromMilliseconds(200), Cancel);
         await _view.ApplyAsync(_order, Cancel);
 
-        Assert.Equal(_order, await wait);
+        Assert.Equal(_order, (await wait).Order);
+    }
+
+    [Fact]
+    public async Task A_full_registry_refuses_a_wait_and_takes_one_again_once_a_waiter_leaves()
+    {
+        var waiters = new OrderWaiters(capacity: 1);
+        var waits = new OrderWaitService(_view, waiters);
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var held = waits.WaitAsync(_order.Id, _ => true, Long, request.Token);
+
+        Assert.Equal(OrderWait.Full, await waits.WaitAsync("o-other", _ => true, Long, Cancel));
+
+        await request.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held);
+        var again = waits.WaitAsync("o-other", _ => true, Long, Cancel);
+        Assert.False(again.IsCompleted);
+        waiters.Notify(_order with { Id = "o-other" });
+        Assert.Equal("o-other", (await again).Order?.Id);
     }
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using DaprOrders.ServiceDefaults;
+using DaprOrders.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -97,16 +97,10 @@ internal static class OrdersSecurity
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
-        var context = rejected.HttpContext;
-        var detail = "Too many orders from this caller; try again later.";
-        if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            detail = $"Too many orders from this caller; try again in {seconds} s.";
-        }
-
-        await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.", detail: detail)
-            .ExecuteAsync(context);
+        // A fixed window knows when it reopens; without that, a second is as good a guess as any.
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var reopens) ? reopens : TimeSpan.FromSeconds(1);
+        var seconds = RetryLaterProblem.WholeSeconds(retryAfter);
+        await RetryLaterProblem.TooManyRequests($"Too many orders from this caller; try again in {seconds} s.", retryAfter)
+            .ExecuteAsync(rejected.HttpContext);
     }
 }

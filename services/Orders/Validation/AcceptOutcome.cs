@@ -9,4 +9,6 @@ public enum AcceptOutcome
     AlreadyAccepted,
     /// <summary>Another order with this id was accepted before.</summary>
     Conflict,
+    /// <summary>New, but too many orders are waiting for a verdict: nothing was recorded; the client may retry.</summary>
+    Busy,
 }

@@ -15,7 +15,8 @@ namespace DaprOrders.Orders.Validation;
 /// again, however long ago its workflow finished or was purged.
 /// </summary>
 internal sealed class OrderAcceptance(
-    IStateStore store, DaprWorkflowClient workflows, IOptions<ValidationOptions> options, ILogger<OrderAcceptance> logger)
+    IStateStore store, DaprWorkflowClient workflows, ValidationsInFlight inFlight, IOptions<ValidationOptions> options,
+    ILogger<OrderAcceptance> logger)
 {
     public async Task<AcceptOutcome> AcceptAsync(Order order, CancellationToken cancellationToken)
     {
@@ -23,9 +24,17 @@ internal sealed class OrderAcceptance(
         var existing = await store.GetAsync<AcceptedOrder>(key, cancellationToken);
         if (existing.Value is null)
         {
+            if (!inFlight.HasRoom)
+            {
+                // Refused before anything is written: the same POST later is a first POST again.
+                return AcceptOutcome.Busy;
+            }
+
             if (await store.TrySaveAsync(key, new AcceptedOrder(order, null), etag: null, cancellationToken))
             {
-                await ScheduleAsync(order, cancellationToken);
+                inFlight.Accepted(order.Id);
+                // Recorded: from here the order is ours, so a client that hangs up does not stop its workflow starting.
+                await ScheduleAsync(order, CancellationToken.None);
                 logger.LogInformation("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
                 return AcceptOutcome.Accepted;
             }

@@ -1,5 +1,6 @@
 using Dapr;
 using DaprOrders.Contracts;
+using DaprOrders.Orders.Validation;
 using DaprOrders.ServiceDefaults.Subscriptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,8 +17,9 @@ internal static class OrderSubscriptions
         // Consumer group = app id: one instance applies each order event to the view.
         endpoints.MapTopic(Topics.Orders, ApplyToView);
 
-        // Every instance is its own consumer group on this component: each sees every order event and wakes the
-        // GETs it holds. It only touches memory, so it cannot fail and needs no dead-letter topic.
+        // Every instance is its own consumer group on this component: each sees every order event, wakes the GETs it
+        // holds and forgets the orders it accepted once decided. It only touches memory, so it cannot fail and needs
+        // no dead-letter topic.
         endpoints.MapPost(BroadcastRoute, WakeWaiters)
             .WithTopic(new TopicOptions { PubsubName = DaprComponents.BroadcastPubSub, Name = Topics.Orders })
             .ExcludeFromDescription();
@@ -41,11 +43,15 @@ internal static class OrderSubscriptions
         return Delivery.Ack();
     }
 
-    private static Ok<DeliveryStatus> WakeWaiters(Order? order, OrderWaiters waiters)
+    private static Ok<DeliveryStatus> WakeWaiters(Order? order, OrderWaiters waiters, ValidationsInFlight inFlight)
     {
         if (order is not null && order.Id is not null)
         {
             waiters.Notify(order);
+            if (OrderStates.IsDecided(order.State))
+            {
+                inFlight.Decided(order.Id);
+            }
         }
 
         return Delivery.Ack();

@@ -7,23 +7,29 @@ internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters wa
 {
     /// <summary>
     /// The order once <paramref name="isSatisfiedBy"/> holds; at the timeout, whatever the view holds (null if
-    /// nothing). Throws if <paramref name="cancellationToken"/> (the request) is cancelled.
+    /// nothing); <see cref="OrderWait.Full"/> if it would have to wait and this instance holds as many waits as it
+    /// may. Throws if <paramref name="cancellationToken"/> (the request) is cancelled.
     /// </summary>
-    public async Task<Order?> WaitAsync(string orderId, Func<Order, bool> isSatisfiedBy, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<OrderWait> WaitAsync(string orderId, Func<Order, bool> isSatisfiedBy, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var order = await view.GetAsync(orderId, cancellationToken);
         if (order is not null && isSatisfiedBy(order))
         {
-            return order;
+            return new OrderWait(order);
         }
 
-        using var waiter = waiters.Register(orderId, isSatisfiedBy);
+        using var waiter = waiters.TryRegister(orderId, isSatisfiedBy);
+        if (waiter is null)
+        {
+            return OrderWait.Full;
+        }
+
         // Read again now that we are registered: an event that arrived between the first read and the
         // registration has reached the view, so it is not missed.
         order = await view.GetAsync(orderId, cancellationToken);
         if (order is not null && isSatisfiedBy(order))
         {
-            return order;
+            return new OrderWait(order);
         }
 
         Order notified;
@@ -33,11 +39,17 @@ internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters wa
         }
         catch (TimeoutException)
         {
-            return await view.GetAsync(orderId, cancellationToken);
+            return new OrderWait(await view.GetAsync(orderId, cancellationToken));
         }
 
         // The broadcast event that woke us may be ahead of the view (another consumer writes it): bring the view up
         // to it before answering, so a later GET on any instance never sees an older state than this answer.
-        return await view.ApplyAsync(notified, cancellationToken);
+        return new OrderWait(await view.ApplyAsync(notified, cancellationToken));
     }
+}
+
+/// <summary>How a wait ended: with what the view holds (<see cref="Order"/>, null if nothing), or refused as full.</summary>
+internal readonly record struct OrderWait(Order? Order, bool IsFull = false)
+{
+    public static OrderWait Full => new(null, IsFull: true);
 }

@@ -4,24 +4,33 @@ namespace DaprOrders.Orders.View;
 
 /// <summary>
 /// GETs of this instance waiting for an order to change, keyed by order id. Woken by order events this instance
-/// receives (the broadcast subscription delivers every order event to every instance).
+/// receives (the broadcast subscription delivers every order event to every instance). At most
+/// <paramref name="capacity"/> at once: each holds a request and its connection.
 /// </summary>
-internal sealed class OrderWaiters
+internal sealed class OrderWaiters(int capacity = int.MaxValue)
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
+    private int _total;
 
-    public Waiter Register(string orderId, Func<Order, bool> isSatisfiedBy)
+    /// <summary>A new waiter, or null when <c>capacity</c> waiters are registered already.</summary>
+    public Waiter? TryRegister(string orderId, Func<Order, bool> isSatisfiedBy)
     {
         var waiter = new Waiter(this, orderId, isSatisfiedBy);
         lock (_sync)
         {
+            if (_total >= capacity)
+            {
+                return null;
+            }
+
             if (!_waiters.TryGetValue(orderId, out var list))
             {
                 _waiters[orderId] = list = [];
             }
 
             list.Add(waiter);
+            _total++;
         }
 
         return waiter;
@@ -60,7 +69,13 @@ internal sealed class OrderWaiters
     {
         lock (_sync)
         {
-            if (_waiters.TryGetValue(waiter.OrderId, out var list) && list.Remove(waiter) && list.Count == 0)
+            if (!_waiters.TryGetValue(waiter.OrderId, out var list) || !list.Remove(waiter))
+            {
+                return;
+            }
+
+            _total--;
+            if (list.Count == 0)
             {
                 _waiters.Remove(waiter.OrderId);
             }
