@@ -108,6 +108,44 @@ public sealed class OrdersApiTests(OrderSystemFixture fixture)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(9), $"Answered after {clock.Elapsed}, not at the 500 ms timeout.");
     }
 
+    [Fact]
+    public async Task An_order_body_over_16_KiB_is_a_413_problem_and_publishes_nothing()
+    {
+        var id = TestIds.New("order");
+        var customer = TestIds.New("customer");
+        // A valid order padded with whitespace: only its size is wrong.
+        var json = $$"""{"id":"{{id}}","customerId":"{{customer}}","product":"JUMPERS","quantity":1,"price":10{{new string(' ', 16 * 1024)}}}""";
+
+        using var response = await PostRawAsync(json);
+
+        await AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, response, "16 KiB of order");
+        await AssertNothingPublishedAboutAsync(id, customer);
+    }
+
+    [Theory]
+    [InlineData("headers over 32 KiB in all", 4, 9 * 1024, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    [InlineData("more than 100 headers", 101, 8, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    public async Task Requests_past_the_header_limits_are_refused_before_they_reach_the_api(string why, int count, int size, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/orders/{TestIds.New("order")}?timeout=0", UriKind.Relative));
+        for (var i = 0; i < count; i++)
+        {
+            request.Headers.Add($"x-padding-{i}", new string('a', size));
+        }
+
+        using var response = await System.Orders.SendAsync(request, Ct);
+
+        Assert.True(response.StatusCode == expected, $"{why}: got {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task A_request_line_over_8_KiB_is_a_414()
+    {
+        using var response = await System.Orders.GetAsync(new Uri($"v1/orders/o-1?timeout=0&padding={new string('a', 8 * 1024)}", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
+    }
+
     private async Task<HttpResponseMessage> PostRawAsync(string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
