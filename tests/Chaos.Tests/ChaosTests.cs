@@ -18,6 +18,7 @@ namespace DaprOrders.Chaos.Tests;
 /// exactly one verdict per accepted order, the same in the API, on the topic and in the grid; no oversold stock and
 /// no stock held by a FAILED order; one email per validated paid order; only poison in the dead-letter topic.
 /// </summary>
+[Collection(WholeSystems.Name)]
 public sealed class ChaosTests
 {
     private const int Stock = 60;
