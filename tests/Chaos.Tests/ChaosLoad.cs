@@ -64,43 +64,14 @@ internal sealed class ChaosLoad(OrderSystem system, IReadOnlyList<Customer> cust
             // Jumpers are scarce (the oversell check), underpants plentiful; prices far below the fraud limit.
             var product = n % 3 == 0 ? Product.Jumpers : Product.Underpants;
             var order = new Order($"chaos-{n}-{Guid.NewGuid():N}", customer.Id, OrderState.Created, product, 1 + (n % 2), 5m);
-            await PostUntilAcceptedAsync(system.OrdersInstances[n % system.OrdersInstances.Count], order);
+            await system.OrdersInstances[n % system.OrdersInstances.Count].PostUntilAcceptedAsync(
+                order, why => Retried.AddOrUpdate(why, 1, (_, c) => c + 1), CancellationToken.None);
             Accepted.Enqueue(order);
             _acceptance.Release();
             // Closed loop: the next order once this one is decided, so the load is what the system can take (an
             // open-ended stream would only pile up orders that fail at the validation deadline).
             await WaitUntilDecidedAsync(order.Id, n);
             await PublishUntilTakenAsync(new Payment($"pay-{order.Id}", order.Id, "EUR", order.Price));
-        }
-    }
-
-    private async Task PostUntilAcceptedAsync(HttpClient orders, Order order)
-    {
-        while (true)
-        {
-            try
-            {
-                using var response = await orders.PostOrderAsync(order, CancellationToken.None);
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    return;
-                }
-
-                var status = (int)response.StatusCode;
-                if (status < 500 && status != 429)
-                {
-                    throw new InvalidOperationException($"POST of {order.Id}: {status} {await response.Content.ReadAsStringAsync()}");
-                }
-
-                Retried.AddOrUpdate(status.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
-            }
-            catch (HttpRequestException)
-            {
-                Retried.AddOrUpdate("no answer", 1, (_, c) => c + 1);
-            }
-
-            // Pacing for retries against a dead port, not a wait for an event.
-            await Task.Delay(50);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using DaprOrders.Contracts;
 using DaprOrders.LocalDapr.Runtime;
@@ -95,35 +94,9 @@ public sealed class OrdersCrashTests
             while (!_stop.IsCancellationRequested)
             {
                 var order = new Order(TestIds.New("crash-order"), TestIds.New("customer"), OrderState.Created, Product.Jumpers, 1, 10m);
-                await PostUntilAcceptedAsync(order);
+                await orders.PostUntilAcceptedAsync(order, retried: null, Ct);
                 Accepted.Enqueue(order);
                 _acceptance.Release();
-            }
-        }
-
-        private async Task PostUntilAcceptedAsync(Order order)
-        {
-            while (true)
-            {
-                try
-                {
-                    using var response = await orders.PostOrderAsync(order, Ct);
-                    if (response.StatusCode == HttpStatusCode.Created)
-                    {
-                        return;
-                    }
-
-                    // Only a dying or starting app may fail a valid order; 4xx would be a bug.
-                    Assert.True((int)response.StatusCode >= 500,
-                        $"POST of {order.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-                }
-                catch (HttpRequestException)
-                {
-                    // the app is down: try again
-                }
-
-                // Pacing for retries against a dead port, not a wait for an event.
-                await Task.Delay(50, Ct);
             }
         }
     }

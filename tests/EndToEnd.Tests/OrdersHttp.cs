@@ -26,6 +26,43 @@ public static class OrdersHttp
     }
 
     /// <summary>
+    /// Posts <paramref name="order"/> until it is accepted, as a client that must get its order in does: no answer
+    /// (the instance is down or died while answering), a 5xx or a 429 is tried again, after the answer's
+    /// Retry-After when it has one; anything else fails. <paramref name="retried"/> hears why each retry happened
+    /// (the status code, or "no answer"). Re-posting the same order is idempotent, so a retry never makes two.
+    /// </summary>
+    public static async Task PostUntilAcceptedAsync(
+        this HttpClient orders, Order order, Action<string>? retried, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var pause = RetryPacing;
+            try
+            {
+                using var response = await orders.PostOrderAsync(order, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    return;
+                }
+
+                var status = (int)response.StatusCode;
+                Assert.True(status >= 500 || status == 429, $"POST of order {order.Id}: {status} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                retried?.Invoke(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                pause = response.Headers.RetryAfter?.Delta ?? pause;
+            }
+            catch (HttpRequestException)
+            {
+                retried?.Invoke("no answer");
+            }
+
+            await Task.Delay(pause, cancellationToken);
+        }
+    }
+
+    // Pacing for retries against a dead port, not a wait for an event.
+    private static readonly TimeSpan RetryPacing = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// `GET /v1/orders/{id}/validated`: the order once VALIDATED or FAILED; asserts it was decided in time.
     /// </summary>
     public static async Task<Order> GetDecidedOrderAsync(this HttpClient orders, string id, CancellationToken cancellationToken)
