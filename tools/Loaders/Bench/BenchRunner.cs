@@ -34,52 +34,49 @@ internal sealed class BenchRunner(
     {
         var recorder = new StepRecorder();
         var progress = new ProgressReporter(time, progressInterval, progressOutput);
+        var window = new MeasuredWindow(time, timing.Duration);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var start = time.GetTimestamp();
-        var measuredFrom = start + Ticks(timing.Warmup);
-        var measuredUntil = measuredFrom + Ticks(timing.Duration);
-
-        var before = MeasureStartAsync(timing.Warmup, stop.Token);
+        var opening = window.OpenAsync(timing.Warmup, meter, stop.Token);
         var load = shape switch
         {
-            ClosedLoop closed => ClosedLoopAsync(closed.InFlight, measuredFrom, measuredUntil, recorder, progress, shape, stop),
-            OpenLoop open => OpenLoopAsync(open.Rate, start, measuredFrom, measuredUntil, recorder, progress, shape, stop),
+            ClosedLoop closed => ClosedLoopAsync(closed.InFlight, window, recorder, progress, shape, stop),
+            OpenLoop open => OpenLoopAsync(open.Rate, window, recorder, progress, shape, stop),
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };
-        await load;
-        var (beforeSamples, beganAt) = await before;
-        var seconds = time.GetElapsedTime(beganAt).TotalSeconds;
-        var afterSamples = meter?.Sample() ?? [];
-        return Result(shape, recorder, seconds, beforeSamples, afterSamples);
-    }
-
-    private async Task<(IReadOnlyList<ProcessSample> Samples, long At)> MeasureStartAsync(TimeSpan warmup, CancellationToken cancellationToken)
-    {
-        if (warmup > TimeSpan.Zero)
+        try
         {
-            await Task.Delay(warmup, time, cancellationToken);
+            await load;
+        }
+        finally
+        {
+            // A load that stopped early (an unreachable endpoint) leaves the window unopened: do not wait for it.
+            await stop.CancelAsync();
         }
 
-        return (meter?.Sample() ?? [], time.GetTimestamp());
+        await opening;
+        var seconds = time.GetElapsedTime(window.OpenedAt).TotalSeconds;
+        var afterSamples = meter?.Sample() ?? [];
+        return Result(shape, recorder, seconds, window.SamplesAtOpening, afterSamples);
     }
 
     private async Task ClosedLoopAsync(
-        int inFlight, long measuredFrom, long measuredUntil, StepRecorder recorder, ProgressReporter progress, LoadShape shape, CancellationTokenSource stop)
+        int inFlight, MeasuredWindow window, StepRecorder recorder, ProgressReporter progress, LoadShape shape, CancellationTokenSource stop)
     {
         // Each worker has one order under way at a time: when it is decided, the next one goes.
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
         {
-            while (time.GetTimestamp() is var sentAt && sentAt < measuredUntil && !stop.IsCancellationRequested)
+            while (time.GetTimestamp() is var sentAt && !window.HasClosed(sentAt) && !stop.IsCancellationRequested)
             {
-                await TripAsync(sentAt, sentAt >= measuredFrom ? recorder : null, stop);
+                await TripAsync(sentAt, window.Contains(sentAt) ? recorder : null, window, stop);
                 progress.Tick(elapsed => ProgressLine(shape, recorder, elapsed));
             }
         }, CancellationToken.None)));
     }
 
     private async Task OpenLoopAsync(
-        double rate, long start, long measuredFrom, long measuredUntil, StepRecorder recorder, ProgressReporter progress, LoadShape shape, CancellationTokenSource stop)
+        double rate, MeasuredWindow window, StepRecorder recorder, ProgressReporter progress, LoadShape shape, CancellationTokenSource stop)
     {
+        var start = time.GetTimestamp();
         var trips = new List<Task>();
         try
         {
@@ -88,19 +85,19 @@ internal sealed class BenchRunner(
                 // Order i is due at i / rate; its latencies count from then, not from when it actually went out,
                 // so a client falling behind its schedule shows as latency instead of hiding it.
                 var due = start + (long)(i / rate * time.TimestampFrequency);
-                if (due >= measuredUntil)
-                {
-                    break;
-                }
-
                 var wait = TimeSpan.FromSeconds((double)(due - time.GetTimestamp()) / time.TimestampFrequency);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, stop.Token);
                 }
 
-                var measured = due >= measuredFrom ? recorder : null;
-                trips.Add(Task.Run(() => TripAsync(due, measured, stop), CancellationToken.None));
+                if (window.HasClosed(due))
+                {
+                    break;
+                }
+
+                var measured = window.Contains(due) ? recorder : null;
+                trips.Add(Task.Run(() => TripAsync(due, measured, window, stop), CancellationToken.None));
                 progress.Tick(elapsed => ProgressLine(shape, recorder, elapsed));
             }
         }
@@ -116,7 +113,7 @@ internal sealed class BenchRunner(
     /// One order from POST to verdict. <paramref name="recorder"/> is null during the warm-up. Failures are
     /// recorded by reason; an unreachable endpoint cancels the step and is rethrown.
     /// </summary>
-    private async Task TripAsync(long sentAt, StepRecorder? recorder, CancellationTokenSource stop)
+    private async Task TripAsync(long sentAt, StepRecorder? recorder, MeasuredWindow window, CancellationTokenSource stop)
     {
         var order = plan.OrderAt(Interlocked.Increment(ref _nextOrder) - 1);
         recorder?.OrderStarted();
@@ -142,6 +139,10 @@ internal sealed class BenchRunner(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Interrupted: neither a failure nor a decided order.
+        }
+        finally
+        {
+            window.OrderEnded();
         }
     }
 
