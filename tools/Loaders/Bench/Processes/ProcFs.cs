@@ -98,7 +98,7 @@ internal sealed partial class ProcFs(string root, long clockTicksPerSecond)
         return (rss, peak);
 
         static long Kilobytes(string line) =>
-            1024 * long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            1024 * long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
     private static int? ParentOf(string folder)
