@@ -102,6 +102,12 @@ internal static class BenchCommands
                 shapes.AddRange(DefaultInFlight.Select(n => new ClosedLoop(n)));
             }
 
+            // Before the steps, so a path that cannot be written fails now, not after minutes of load.
+            foreach (var file in new[] { parse.GetValue(json), parse.GetValue(svg) }.OfType<FileInfo>())
+            {
+                PrepareOutput(file);
+            }
+
             var timing = new BenchTiming(TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)));
             var (meter, processesNote) = Processes(context, parse.GetValue(noProcesses), parse.GetValue(pids) ?? []);
             using var http = context.CreateHttpClient(BenchRunner.LongPoll);
@@ -189,6 +195,21 @@ internal static class BenchCommands
         }
 
         return (new ProcessMeter(ProcFs.Local(), run.Processes), $"the localdapr run of {run.File}: the runtime's own process, and each app with the processes it started");
+    }
+
+    private static void PrepareOutput(FileInfo file)
+    {
+        try
+        {
+            file.Directory!.Create();
+            using (file.Open(FileMode.Create, FileAccess.Write))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LoaderException($"Cannot write {file.FullName}: {e.Message}", e);
+        }
     }
 
     private static async Task SetStockAsync(DaprPublisher sidecar, OrderPlan plan, int quantity, Terminal terminal, CancellationToken cancellationToken)
