@@ -31,6 +31,16 @@ public sealed class CommandLineTests
     [InlineData("Option '--topic' is required.", "topic", "tail")]
     [InlineData("--count must be a positive number, not 0.", "topic", "tail", "--topic", "orders", "--count", "0")]
     [InlineData("Required command was not provided.", "orders")]
+    [InlineData("--in-flight must be positive whole numbers separated by commas (e.g. 1,8,64), not '0'.", "bench", "--in-flight", "1,0")]
+    [InlineData("--in-flight must be positive whole numbers separated by commas (e.g. 1,8,64), not 'many'.", "bench", "--in-flight", "many")]
+    [InlineData("--rate must be a positive number of orders per second (e.g. 10 or 2.5/s), not '-5/s'.", "bench", "--rate", "50,-5/s")]
+    [InlineData("--duration must be a positive number, not 0.", "bench", "--duration", "0")]
+    [InlineData("--warmup must not be negative, not -1.", "bench", "--warmup", "-1")]
+    [InlineData("--customers must be a positive number, not 0.", "bench", "--customers", "0")]
+    [InlineData("--set-stock must not be negative, not -3.", "bench", "--set-stock", "-3")]
+    [InlineData("--pid must be a process id, not -4.", "bench", "--pid", "-4")]
+    [InlineData("--pid and --no-processes exclude each other.", "bench", "--pid", "42", "--no-processes")]
+    [InlineData("Unknown product 'SOCKS'", "bench", "--product", "SOCKS")]
     public async Task Bad_arguments_are_reported_and_nothing_is_sent(string message, params string[] args)
     {
         var run = await _loaders.RunAsync(args);
@@ -60,7 +70,7 @@ public sealed class CommandLineTests
         var run = await _loaders.RunAsync("--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var command in new[] { "stock", "customers", "orders", "topic" })
+        foreach (var command in new[] { "stock", "customers", "orders", "topic", "bench" })
         {
             Assert.Contains($"  {command} ", run.Out, StringComparison.Ordinal);
         }

@@ -17,7 +17,14 @@ internal sealed class LoaderContext
     /// </summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public HttpClient CreateHttpClient() => new(CreateHttpHandler(), disposeHandler: true) { Timeout = HttpTimeout };
+    public HttpClient CreateHttpClient() => CreateHttpClient(TimeSpan.Zero);
+
+    /// <summary>
+    /// For calls the server may hold for up to <paramref name="longestHold"/> on purpose (a long poll): that
+    /// much longer than <see cref="HttpTimeout"/>.
+    /// </summary>
+    public HttpClient CreateHttpClient(TimeSpan longestHold) =>
+        new(CreateHttpHandler(), disposeHandler: true) { Timeout = HttpTimeout + longestHold };
 
     /// <summary>
     /// DAPR_API_TOKEN, sent as the `dapr-api-token` header when the sidecar requires it.

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using DaprOrders.Loaders.Bench;
 using DaprOrders.Loaders.Cli;
 using DaprOrders.Loaders.Customers;
 using DaprOrders.Loaders.Orders;
@@ -9,18 +10,19 @@ using DaprOrders.Loaders.Tail;
 namespace DaprOrders.Loaders;
 
 /// <summary>
-/// The `loaders` command line: stock, customers, orders and topic commands. Program.cs and the tests both go
+/// The `loaders` command line: stock, customers, orders, topic and bench commands. Program.cs and the tests both go
 /// through <see cref="InvokeAsync"/>.
 /// </summary>
 internal static class LoadersCli
 {
     public static RootCommand Create(LoaderContext context) =>
-        new("Loaders for the DaprOrders system: warehouse stock, customers, orders with payments, and a topic tail.")
+        new("Loaders for the DaprOrders system: warehouse stock, customers, orders with payments, a topic tail and a benchmark.")
         {
             StockCommands.Create(context),
             CustomersCommands.Create(context),
             OrdersCommands.Create(context),
             TopicCommands.Create(),
+            BenchCommands.Create(context),
         };
 
     /// <summary>

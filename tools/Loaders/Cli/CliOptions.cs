@@ -82,16 +82,74 @@ internal static class CliOptions
             }
 
             var text = result.Tokens[0].Value;
-            var number = text.EndsWith("/s", StringComparison.OrdinalIgnoreCase) ? text[..^2] : text;
-            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && double.IsFinite(rate) && rate > 0)
+            if (TryParseRate(text, out var rate))
             {
                 return rate;
             }
 
-            result.AddError($"--rate must be a positive number of orders per second (e.g. 10 or 2.5/s), not '{text}'.");
+            result.AddError(RateError(text));
             return 0;
         },
     };
+
+    /// <summary>
+    /// `--rate` with one or more rates, comma-separated or repeated (`--rate 50,100/s`); none when not given.
+    /// </summary>
+    public static Option<double[]> Rates(string description) => new("--rate")
+    {
+        Description = description,
+        HelpName = "per-second[,...]",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [],
+        CustomParser = result => ParseList<double>(result, text => TryParseRate(text, out var rate) ? rate : null, RateError),
+    };
+
+    /// <summary>
+    /// A list of positive whole numbers, comma-separated or repeated (`--in-flight 1,8,64`); none when not given.
+    /// </summary>
+    public static Option<int[]> PositiveList(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "n[,...]",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [],
+        CustomParser = result => ParseList(
+            result,
+            text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : (int?)null,
+            text => $"{name} must be positive whole numbers separated by commas (e.g. 1,8,64), not '{text}'."),
+    };
+
+    private static T[] ParseList<T>(ArgumentResult result, Func<string, T?> parse, Func<string, string> error)
+        where T : struct
+    {
+        var values = new List<T>();
+        foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)))
+        {
+            if (parse(text) is { } value)
+            {
+                values.Add(value);
+            }
+            else
+            {
+                result.AddError(error(text));
+                return [];
+            }
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>
+    /// A rate per second written `10` or `10/s`: positive and finite.
+    /// </summary>
+    private static bool TryParseRate(string text, out double rate)
+    {
+        var number = text.EndsWith("/s", StringComparison.OrdinalIgnoreCase) ? text[..^2] : text;
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) && double.IsFinite(rate) && rate > 0;
+    }
+
+    private static string RateError(string text) =>
+        $"--rate must be a positive number of orders per second (e.g. 10 or 2.5/s), not '{text}'.";
 
     public static Option<Product?> Product(bool required) => new("--product")
     {

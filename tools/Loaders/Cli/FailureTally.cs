@@ -20,11 +20,17 @@ internal sealed class FailureTally
     }
 
     /// <summary>
+    /// Every reason ("what: reason") with its count, most frequent first.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Counts() =>
+        [.. _counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)];
+
+    /// <summary>
     /// "  3× payment: 403 Forbidden: ..." lines, most frequent first.
     /// </summary>
     public IEnumerable<string> Lines(int max = 10)
     {
-        var all = _counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var all = Counts();
         foreach (var (reason, count) in all.Take(max))
         {
             yield return Invariant($"  {count}× {reason}");

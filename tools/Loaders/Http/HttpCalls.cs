@@ -33,12 +33,41 @@ internal static class HttpCalls
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
+        return await SendAsync(
+            http,
+            request,
+            endpointName,
+            async response => response.IsSuccessStatusCode ? CallResult.Success : new CallResult(await DescribeFailureAsync(response, cancellationToken)),
+            failure => new CallResult(failure),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A GET whose answer <paramref name="read"/> interprets (any status); a request that fails on the way gets
+    /// <paramref name="failed"/> with the reason.
+    /// </summary>
+    public static async Task<T> GetAsync<T>(
+        HttpClient http, Uri url, string? bearerToken, string endpointName,
+        Func<HttpResponseMessage, Task<T>> read, Func<string, T> failed, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (bearerToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
+        return await SendAsync(http, request, endpointName, read, failed, cancellationToken);
+    }
+
+    private static async Task<T> SendAsync<T>(
+        HttpClient http, HttpRequestMessage request, string endpointName,
+        Func<HttpResponseMessage, Task<T>> read, Func<string, T> failed, CancellationToken cancellationToken)
+    {
+        var url = request.RequestUri!;
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode
-                ? CallResult.Success
-                : new CallResult(await DescribeAsync(response, cancellationToken));
+            return await read(response);
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
         {
@@ -46,11 +75,11 @@ internal static class HttpCalls
         }
         catch (HttpRequestException e)
         {
-            return new CallResult($"{endpointName}: {e.Message}");
+            return failed($"{endpointName}: {e.Message}");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new CallResult(Invariant($"no answer from {endpointName} within {http.Timeout.TotalSeconds:0.#} s"));
+            return failed(Invariant($"no answer from {endpointName} within {http.Timeout.TotalSeconds:0.#} s"));
         }
     }
 
@@ -58,7 +87,7 @@ internal static class HttpCalls
     /// "409 Conflict: Another order with this id exists." from a problem details body, "403 Forbidden:
     /// ERR_PUBSUB_FORBIDDEN ..." from a Dapr error body, or just the status.
     /// </summary>
-    private static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<string> DescribeFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = Invariant($"{(int)response.StatusCode} {ReasonPhrase(response)}");
         var body = await response.Content.ReadAsStringAsync(cancellationToken);

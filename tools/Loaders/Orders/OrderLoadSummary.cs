@@ -163,17 +163,11 @@ internal sealed class OrderLoadSummary(int planned, double targetRate)
         }
     }
 
-    private (double P50, double P95, double P99, double Max)? Percentiles()
+    private LatencySummary? Percentiles()
     {
-        double[] sorted;
         lock (_latenciesMs)
         {
-            sorted = [.. _latenciesMs.Order()];
+            return LatencySummary.Of(_latenciesMs);
         }
-
-        return sorted.Length == 0 ? null : (Rank(sorted, 0.50), Rank(sorted, 0.95), Rank(sorted, 0.99), sorted[^1]);
-
-        // Nearest rank: the smallest value with at least p of all values at or below it.
-        static double Rank(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
     }
 }
