@@ -57,8 +57,7 @@ public sealed class OverloadTests(OverloadTests.Fixture fixture) : IClassFixture
         Assert.All(orders, order => Assert.Equal([OrderState.Validated], verdicts[order.Id]));
 
         var perPoll = (rssHeld - rssBefore) / HeldPolls;
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{HeldPolls} polls held: orders RSS {rssBefore / 1_048_576} MiB -> {rssHeld / 1_048_576} MiB, {perPoll / 1024.0:0.0} KiB per held poll");
+        await ReportAsync($"{HeldPolls} polls held: orders RSS {rssBefore / 1_048_576} MiB -> {rssHeld / 1_048_576} MiB, {perPoll / 1024.0:0.0} KiB per held poll");
         // Bounded: a held poll costs a connection and a parked request, a few KiB (docs/reliability.md); 64 KiB
         // would mean something is kept per poll that should not be.
         Assert.True(perPoll < 64 * 1024, $"{perPoll} bytes of resident memory per held poll");
@@ -101,7 +100,14 @@ public sealed class OverloadTests(OverloadTests.Fixture fixture) : IClassFixture
         await Parallel.ForEachAsync(refused, new ParallelOptions { MaxDegreeOfParallelism = FloodClients, CancellationToken = Ct },
             async (order, ct) => await System.Orders.PostUntilAcceptedAsync(order, AssertRefusal, ct));
         Assert.All(await System.Orders.GetDecidedStatesAsync(refused.Select(o => o.Id), Ct), state => Assert.Equal(OrderState.Validated, state));
-        TestContext.Current.TestOutputHelper?.WriteLine($"{FloodOrders} orders from {FloodClients} clients: {accepted.Count} accepted at once, {refused.Count} refused and accepted on retry");
+        await ReportAsync($"{FloodOrders} orders from {FloodClients} clients: {accepted.Count} accepted at once, {refused.Count} refused and accepted on retry");
+    }
+
+    // In the test's output, and beside the run's log for docs/reliability.md's figures.
+    private async Task ReportAsync(string line)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        await File.AppendAllLinesAsync(Path.ChangeExtension(System.LogFile, ".report.md"), [line], Ct);
     }
 
     // The one instance never goes away here: the only retry is a refusal that said to come back.
