@@ -4,6 +4,7 @@ using DaprOrders.Orders.Api;
 using DaprOrders.Orders.Validation;
 using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DaprOrders.Orders;
 
@@ -27,6 +28,8 @@ internal static class OrdersServiceExtensions
                 workflows.RegisterActivity<PublishVerdictActivity>();
             })
             .WithJsonSerializer(ContractsJson.Options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<OrdersMetrics>();
         services.AddSingleton<OrderAcceptance>();
         services.AddSingleton<ValidationResults>();
 

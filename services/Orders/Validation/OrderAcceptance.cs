@@ -15,7 +15,8 @@ namespace DaprOrders.Orders.Validation;
 /// again, however long ago its workflow finished or was purged.
 /// </summary>
 internal sealed class OrderAcceptance(
-    IStateStore store, DaprWorkflowClient workflows, IOptions<ValidationOptions> options, ILogger<OrderAcceptance> logger)
+    IStateStore store, DaprWorkflowClient workflows, IOptions<ValidationOptions> options, OrdersMetrics metrics, TimeProvider time,
+    ILogger<OrderAcceptance> logger)
 {
     public async Task<AcceptOutcome> AcceptAsync(Order order, CancellationToken cancellationToken)
     {
@@ -26,7 +27,8 @@ internal sealed class OrderAcceptance(
             if (await store.TrySaveAsync(key, new AcceptedOrder(order, null), etag: null, cancellationToken))
             {
                 await ScheduleAsync(order, cancellationToken);
-                logger.LogInformation("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
+                metrics.Accepted();
+                logger.LogDebug("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
                 return AcceptOutcome.Accepted;
             }
 
@@ -52,7 +54,7 @@ internal sealed class OrderAcceptance(
         try
         {
             await workflows.ScheduleNewWorkflowAsync(
-                nameof(OrderValidationWorkflow), order.Id, new OrderValidationInput(order, options.Value.Timeout), startTime: null, cancellationToken);
+                nameof(OrderValidationWorkflow), order.Id, new OrderValidationInput(order, options.Value.Timeout, time.GetUtcNow()), startTime: null, cancellationToken);
         }
         catch (RpcException exception) when (WorkflowErrors.IsAlreadyRunning(exception))
         {
