@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DaprOrders.Contracts;
 using DaprOrders.EndToEnd.Tests.Telemetry;
+using DaprOrders.LocalDapr.Telemetry;
 using MimeKit;
 
 namespace DaprOrders.EndToEnd.Tests;
@@ -8,7 +9,8 @@ namespace DaprOrders.EndToEnd.Tests;
 /// <summary>
 /// The order services plus the email service (app id <see cref="AppIds.Email"/>) on one runtime, the runtime and
 /// every app exporting their telemetry to an <see cref="OtlpReceiver"/> in the test process, briskly (spans and
-/// logs within a quarter of a second, metrics every second).
+/// logs within a quarter of a second, metrics every second), which passes it on to an Aspire dashboard, as
+/// `localdapr run --dashboard` runs one.
 /// </summary>
 public sealed class EmailSystemFixture : IAsyncLifetime
 {
@@ -21,14 +23,19 @@ public sealed class EmailSystemFixture : IAsyncLifetime
 
     private OrderSystemFixture? _inner;
     private OtlpReceiver? _telemetry;
+    private AspireDashboard? _dashboard;
 
     public OrderSystem System => (_inner ?? throw new InvalidOperationException("Not started.")).System;
 
     public OtlpReceiver Telemetry => _telemetry ?? throw new InvalidOperationException("Not started.");
 
+    public AspireDashboard Dashboard => _dashboard ?? throw new InvalidOperationException("Not started.");
+
     public async ValueTask InitializeAsync()
     {
-        _telemetry = await OtlpReceiver.StartAsync(TestContext.Current.CancellationToken);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        _dashboard = await AspireDashboard.StartAsync(port: 0, otlpPort: 0, OrderSystem.Timeout, cancellationToken);
+        _telemetry = await OtlpReceiver.StartAsync(_dashboard.OtlpEndpoint, cancellationToken);
         _inner = new OrderSystemFixture([.. OrderSystem.OrderServices, AppIds.Email], _telemetry.Endpoint, BriskExport);
         await _inner.InitializeAsync();
     }
@@ -43,6 +50,11 @@ public sealed class EmailSystemFixture : IAsyncLifetime
         if (_telemetry is not null)
         {
             await _telemetry.DisposeAsync();
+        }
+
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
         }
     }
 }

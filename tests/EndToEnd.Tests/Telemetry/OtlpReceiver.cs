@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using DaprOrders.EndToEnd.Tests.Telemetry.Otlp;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,6 +14,8 @@ namespace DaprOrders.EndToEnd.Tests.Telemetry;
 /// <summary>
 /// An OTLP/gRPC collector in the test process (Kestrel on loopback, h2c): keeps every span, metric point and log
 /// record the apps and the runtime export, and lets a test await what it expects to arrive, without polling.
+/// Given a downstream collector (the dashboard), it passes every export on, unchanged (protobuf keeps the fields
+/// these protos leave out), before it counts it as received.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -30,12 +33,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _received.Spans;
 
-    public static async Task<OtlpReceiver> StartAsync(CancellationToken cancellationToken)
+    public static async Task<OtlpReceiver> StartAsync(Uri? downstream, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        var received = new Telemetry();
+        var received = new Telemetry(downstream is null ? null : GrpcChannel.ForAddress(downstream));
         builder.Services.AddSingleton(received);
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = null);
         var app = builder.Build();
@@ -72,11 +75,31 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        _received.Downstream?.Dispose();
     }
 
-    internal sealed class Telemetry
+    internal sealed class Telemetry(GrpcChannel? downstream)
     {
         private TaskCompletionSource _changed = New();
+
+        public GrpcChannel? Downstream { get; } = downstream;
+
+        /// <summary>Passes an export on to the downstream collector; one that refuses it loses it, as an exporter would.</summary>
+        public async Task ForwardAsync(Func<CallInvoker, Task> export)
+        {
+            if (Downstream is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await export(Downstream.CreateCallInvoker());
+            }
+            catch (RpcException)
+            {
+            }
+        }
 
         public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
 
@@ -106,8 +129,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private sealed class TraceCollector(Telemetry received) : TraceService.TraceServiceBase
     {
-        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+        public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
+            await received.ForwardAsync(async calls => await new TraceService.TraceServiceClient(calls).ExportAsync(request, cancellationToken: context.CancellationToken));
             foreach (var resource in request.ResourceSpans)
             {
                 var service = ServiceOf(resource.Resource);
@@ -120,14 +144,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
 
             received.Changed();
-            return Task.FromResult(new ExportTraceServiceResponse());
+            return new ExportTraceServiceResponse();
         }
     }
 
     private sealed class MetricsCollector(Telemetry received) : MetricsService.MetricsServiceBase
     {
-        public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
+        public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
         {
+            await received.ForwardAsync(async calls => await new MetricsService.MetricsServiceClient(calls).ExportAsync(request, cancellationToken: context.CancellationToken));
             foreach (var resource in request.ResourceMetrics)
             {
                 var service = ServiceOf(resource.Resource);
@@ -148,7 +173,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
 
             received.Changed();
-            return Task.FromResult(new ExportMetricsServiceResponse());
+            return new ExportMetricsServiceResponse();
         }
 
         private static double Value(NumberDataPoint point) =>
@@ -157,8 +182,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private sealed class LogsCollector(Telemetry received) : LogsService.LogsServiceBase
     {
-        public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+        public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
         {
+            await received.ForwardAsync(async calls => await new LogsService.LogsServiceClient(calls).ExportAsync(request, cancellationToken: context.CancellationToken));
             foreach (var resource in request.ResourceLogs)
             {
                 var service = ServiceOf(resource.Resource);
@@ -170,7 +196,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
 
             received.Changed();
-            return Task.FromResult(new ExportLogsServiceResponse());
+            return new ExportLogsServiceResponse();
         }
     }
 

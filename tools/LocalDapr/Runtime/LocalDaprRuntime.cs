@@ -73,7 +73,10 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     public static Task<LocalDaprRuntime> StartAsync(LocalDaprOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true));
+        // The sidecars' request logs (two lines per API call) only when asked for; the runtime's own at Information.
+        var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddSimpleConsole(c => c.SingleLine = true));
         var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
         var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
         var runtime = new LocalDaprRuntime(context, SidecarFeatures.Create(context))
