@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -20,7 +18,7 @@ internal static class OpenTelemetryDefaults
 
     public static void AddOpenTelemetryDefaults(this WebApplicationBuilder builder)
     {
-        QuietRequestLogsByDefault(builder.Configuration);
+        QuietRequestLogsByDefault(builder.Services);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -53,12 +51,11 @@ internal static class OpenTelemetryDefaults
     }
 
     /// <summary>
-    /// ASP.NET Core logs two lines per request at Information. The default here is Warning, as the lowest-precedence
-    /// source, so one setting turns request logs back on: `Logging__LogLevel__Microsoft.AspNetCore=Information`.
+    /// ASP.NET Core logs two lines per request at Information. The default here is Warning, as the rule every
+    /// configured one overrides (the first of the filter rules; of two equally specific rules the later wins), so one
+    /// setting turns request logs back on: `Logging__LogLevel__Microsoft.AspNetCore=Information`.
     /// </summary>
-    private static void QuietRequestLogsByDefault(ConfigurationManager configuration) =>
-        configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
-        });
+    private static void QuietRequestLogsByDefault(IServiceCollection services) =>
+        services.PostConfigure<LoggerFilterOptions>(options =>
+            options.Rules.Insert(0, new LoggerFilterRule(providerName: null, categoryName: "Microsoft.AspNetCore", logLevel: LogLevel.Warning, filter: null)));
 }
