@@ -185,14 +185,19 @@ internal sealed class OrderEmailJoin(
     /// </summary>
     private async Task SendClaimedAsync(OrderJoin claim, EmailMessage message)
     {
-        try
+        using (var span = EmailTelemetry.StartSend(claim.OrderId))
         {
-            await email.SendAsync(message, CancellationToken.None);
-        }
-        catch
-        {
-            await ReleaseAsync(claim, CancellationToken.None);
-            throw;
+            try
+            {
+                await email.SendAsync(message, CancellationToken.None);
+                EmailTelemetry.CountSent();
+            }
+            catch (Exception e)
+            {
+                EmailTelemetry.CountFailed(span, e);
+                await ReleaseAsync(claim, CancellationToken.None);
+                throw;
+            }
         }
 
         // The customer id, not the address: logs are no place for personal data.

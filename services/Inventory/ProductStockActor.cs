@@ -41,6 +41,8 @@ public sealed class ProductStockActor : Actor, IProductStockActor
             await StateManager.SaveStateAsync(cancellationToken);
         }
 
+        InventoryMetrics.Record(Id.GetId(), next);
+
         Logger.LogInformation("Stock of {Product}: {InStock} in stock, {Reserved} reserved", Id, next.InStock, next.Reserved);
     }
 
@@ -103,5 +105,6 @@ public sealed class ProductStockActor : Actor, IProductStockActor
         }
 
         await StateManager.SaveStateAsync(cancellationToken);
+        InventoryMetrics.Record(Id.GetId(), nextStock);
     }
 }

@@ -31,6 +31,7 @@ internal static class OrdersServiceExtensions
             .WithJsonSerializer(ContractsJson.Options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ValidationsInFlight>();
+        services.AddSingleton<OrdersMetrics>();
         services.AddSingleton<OrderAcceptance>();
         services.AddSingleton<ValidationResults>();
 

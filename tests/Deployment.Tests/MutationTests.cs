@@ -116,7 +116,7 @@ public sealed class MutationTests : IDisposable
         { "charts/daprorders/templates/horizontalpodautoscalers.yaml", "{{ $svc.autoscaling.targetCPUUtilizationPercentage }}", "{{ $svc.autoscaling.targetCPUUtilizationPercentage | quote }}", "averageUtilization: IntegerExpected" },
         { "charts/daprorders/templates/persistentvolumeclaims.yaml", "  accessModes:\n", "  accessMode:\n", "spec.accessMode: NoAdditionalPropertiesAllowed" },
         { "charts/daprorders/templates/dapr-components.yaml", "spec:\n  type: state.redis\n", "spec:\n  typ: state.redis\n", "Component/statestore (dapr-components.yaml): spec.type: PropertyRequired" },
-        { "charts/daprorders/templates/dapr-configuration.yaml", "isSecure: {{ .Values.dapr.tracing.isSecure }}", "isSecure: {{ .Values.dapr.tracing.isSecure | quote }}", "spec.tracing.otel.isSecure: BooleanExpected" },
+        { "charts/daprorders/templates/dapr-configuration.yaml", "isSecure: {{ hasPrefix \"https://\" .Values.otel.endpoint }}", "isSecure: {{ hasPrefix \"https://\" .Values.otel.endpoint | quote }}", "spec.tracing.otel.isSecure: BooleanExpected" },
         { "charts/daprorders/templates/dapr-resiliency.yaml", "        maxRetries: 3\n", "        maxRetrys: 3\n", "maxRetrys: NoAdditionalPropertiesAllowed" },
         { "charts/daprorders/templates/kafka-topics.yaml", "  replicas: {{ $.Values.kafkaTopics.replicas }}", "  replicas: {{ $.Values.kafkaTopics.replicas | quote }}", "KafkaTopic/orders (kafka-topics.yaml): spec.replicas: IntegerExpected" },
         { "charts/daprorders/templates/kafka-topics.yaml", "  topicName: {{ $topic }}\n", "  topicName: {{ $topic }}\n  retention: 7d\n", "spec.retention: NoAdditionalPropertiesAllowed" },

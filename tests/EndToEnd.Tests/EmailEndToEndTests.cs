@@ -1,26 +1,77 @@
 using System.Text.Json;
 using DaprOrders.Contracts;
+using DaprOrders.EndToEnd.Tests.Telemetry;
+using DaprOrders.LocalDapr.Telemetry;
 using MimeKit;
 
 namespace DaprOrders.EndToEnd.Tests;
 
-/// <summary>The order services plus the email service (app id <see cref="AppIds.Email"/>) on one runtime.</summary>
+/// <summary>
+/// The order services plus the email service (app id <see cref="AppIds.Email"/>) on one runtime, the runtime and
+/// every app exporting their telemetry to an <see cref="OtlpReceiver"/> in the test process, briskly (spans and
+/// logs within a quarter of a second, metrics every second), which passes it on to an Aspire dashboard, as
+/// `localdapr run --dashboard` runs one.
+/// </summary>
 public sealed class EmailSystemFixture : IAsyncLifetime
 {
-    private readonly OrderSystemFixture _inner = new([.. OrderSystem.OrderServices, AppIds.Email]);
+    private static readonly Dictionary<string, string> BriskExport = new()
+    {
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "250",
+        ["OTEL_BLRP_SCHEDULE_DELAY"] = "250",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+    };
 
-    public OrderSystem System => _inner.System;
+    private OrderSystemFixture? _inner;
+    private OtlpReceiver? _telemetry;
+    private AspireDashboard? _dashboard;
 
-    public ValueTask InitializeAsync() => _inner.InitializeAsync();
+    public OrderSystem System => (_inner ?? throw new InvalidOperationException("Not started.")).System;
 
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+    public OtlpReceiver Telemetry => _telemetry ?? throw new InvalidOperationException("Not started.");
+
+    public AspireDashboard Dashboard => _dashboard ?? throw new InvalidOperationException("Not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        _dashboard = await AspireDashboard.StartAsync(port: 0, otlpPort: 0, OrderSystem.Timeout, cancellationToken);
+        _telemetry = await OtlpReceiver.StartAsync(_dashboard.OtlpEndpoint, cancellationToken);
+        _inner = new OrderSystemFixture([.. OrderSystem.OrderServices, AppIds.Email], _telemetry.Endpoint, BriskExport);
+        await _inner.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_inner is not null)
+        {
+            await _inner.DisposeAsync();
+        }
+
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync();
+        }
+
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The tests that share one <see cref="EmailSystemFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedEmailSystem : ICollectionFixture<EmailSystemFixture>
+{
+    public const string Name = "Shared email system";
 }
 
 /// <summary>
 /// Confirmation emails and level routing: customers and payments published by the loader, orders through the REST
 /// API, the mails read as the smtp binding's .eml files and the enriched orders read from Kafka.
 /// </summary>
-public sealed class EmailEndToEndTests(EmailSystemFixture fixture) : IClassFixture<EmailSystemFixture>
+[Collection(SharedEmailSystem.Name)]
+public sealed class EmailEndToEndTests(EmailSystemFixture fixture)
 {
     private static readonly string[] Levels = ["platinum", "gold", "silver", "bronze"];
 

@@ -127,8 +127,16 @@ public sealed class OrderSystem : IAsyncDisposable
     /// twice starts two instances). <paramref name="env"/> is added to every app's environment (configuration
     /// such as `Fraud__Limit`). Returns once every app listens and its subscriptions and actors are in place.
     /// </summary>
+    public static Task<OrderSystem> StartAsync(
+        IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken) =>
+        StartAsync(appIds, env, otlpEndpoint: null, cancellationToken);
+
+    /// <summary>
+    /// As above, with the runtime and every app exporting telemetry to <paramref name="otlpEndpoint"/> (OTLP/gRPC),
+    /// as `localdapr run --dashboard` has them export to the dashboard.
+    /// </summary>
     public static async Task<OrderSystem> StartAsync(
-        IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
+        IReadOnlyList<string> appIds, IReadOnlyDictionary<string, string>? env, Uri? otlpEndpoint, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("daprorders-e2e-").FullName;
         OrderSystem? system = null;
@@ -152,6 +160,7 @@ public sealed class OrderSystem : IAsyncDisposable
             RestartPolicy = RestartPolicy.Default,
             // Listed as `localdapr run` lists itself, in this system's own home, for `localdapr invoke` and the like.
             Home = HomeIn(folder),
+            OtlpEndpoint = otlpEndpoint,
         }, cancellationToken);
         var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs")).FullName;
         system = new OrderSystem(folder, runtime, loggers, Path.Combine(logs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{string.Join('+', appIds.Distinct())}-{Path.GetFileName(folder)}.log"), appApiToken, daprApiToken);

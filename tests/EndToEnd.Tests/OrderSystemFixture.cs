@@ -1,30 +1,54 @@
 using DaprOrders.Contracts;
+using DaprOrders.EndToEnd.Tests.Telemetry;
 
 namespace DaprOrders.EndToEnd.Tests;
 
 /// <summary>
 /// One running <see cref="OrderSystem"/> with the four order services, shared by the tests of a class or
 /// collection (they run one after another). Its tests isolate themselves by their own order and customer ids.
+/// The shared system (the parameterless constructor) exports its telemetry to a <see cref="SilentCollector"/>, a
+/// collector that never answers: every test on it also shows that a collector that is away never fails or holds up
+/// an order.
 /// </summary>
 public sealed class OrderSystemFixture : IAsyncLifetime
 {
     private readonly IReadOnlyList<string> _appIds;
+    private readonly Uri? _otlpEndpoint;
+    private readonly IReadOnlyDictionary<string, string>? _env;
+    private readonly SilentCollector? _silentCollector;
     private OrderSystem? _system;
 
     public OrderSystemFixture()
-        : this(OrderSystem.OrderServices)
+        : this(OrderSystem.OrderServices, new SilentCollector())
     {
     }
 
-    internal OrderSystemFixture(IReadOnlyList<string> appIds) => _appIds = appIds;
+    private OrderSystemFixture(IReadOnlyList<string> appIds, SilentCollector collector)
+        : this(appIds, collector.Endpoint) => _silentCollector = collector;
+
+    internal OrderSystemFixture(IReadOnlyList<string> appIds, Uri? otlpEndpoint = null, IReadOnlyDictionary<string, string>? env = null)
+    {
+        _appIds = appIds;
+        _otlpEndpoint = otlpEndpoint;
+        _env = env;
+    }
 
     public OrderSystem System => _system ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The collector that never answers, which the shared system exports to.</summary>
+    public SilentCollector SilentCollector => _silentCollector ?? throw new InvalidOperationException("This system exports no telemetry to a silent collector.");
+
     public async ValueTask InitializeAsync() =>
-        _system = await OrderSystem.StartAsync(_appIds, TestContext.Current.CancellationToken);
+        _system = await OrderSystem.StartAsync(_appIds, _env, _otlpEndpoint, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        // First, so the exporters' hanging calls fail at once instead of holding up the apps' shutdown.
+        if (_silentCollector is not null)
+        {
+            await _silentCollector.DisposeAsync();
+        }
+
         if (_system is not null)
         {
             await _system.DisposeAsync();

@@ -113,9 +113,14 @@ public sealed class OrderValidationWorkflowTests : IAsyncLifetime
 
         var state = await Finished();
 
+        var input = state.ReadInputAs<JsonElement>();
+        Assert.Equal(["order", "timeout", "postedAt"], input.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
-            $$"""{"order":{"id":"{{_id}}","customerId":"c-1","state":"CREATED","product":"UNDERPANTS","quantity":3,"price":45},"timeout":"00:00:30"}""",
-            state.ReadInputAs<JsonElement>().GetRawText());
+            $$"""{"id":"{{_id}}","customerId":"c-1","state":"CREATED","product":"UNDERPANTS","quantity":3,"price":45}""",
+            input.GetProperty("order").GetRawText());
+        Assert.Equal("00:00:30", input.GetProperty("timeout").GetString());
+        // When the POST accepted it: the start of the POST-to-verdict latency.
+        Assert.True(input.GetProperty("postedAt").TryGetDateTimeOffset(out _), input.GetRawText());
         Assert.Equal("\"VALIDATED\"", state.ReadOutputAs<JsonElement>().GetRawText());
     }
 

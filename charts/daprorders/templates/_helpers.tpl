@@ -32,6 +32,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
 
 {{/* The port of "host:port" or "scheme://host:port[/path]"; fails the render when there is none. */}}
+{{/* host:port of an endpoint URL (scheme and path dropped), as daprd's spec.tracing.otel.endpointAddress wants it. */}}
+{{- define "daprorders.endpointHostPort" -}}
+{{- regexReplaceAll "/.*$" (regexReplaceAll "^[a-z]+://" . "") "" -}}
+{{- end }}
+
 {{- define "daprorders.endpointPort" -}}
 {{- $noScheme := regexReplaceAll "^[a-z]+://" . "" -}}
 {{- $hostPort := regexReplaceAll "/.*$" $noScheme "" -}}

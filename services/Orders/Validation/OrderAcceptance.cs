@@ -16,6 +16,7 @@ namespace DaprOrders.Orders.Validation;
 /// </summary>
 internal sealed class OrderAcceptance(
     IStateStore store, DaprWorkflowClient workflows, ValidationsInFlight inFlight, IOptions<ValidationOptions> options,
+    OrdersMetrics metrics, TimeProvider time,
     ILogger<OrderAcceptance> logger)
 {
     public async Task<AcceptOutcome> AcceptAsync(Order order, CancellationToken cancellationToken)
@@ -35,7 +36,8 @@ internal sealed class OrderAcceptance(
                 inFlight.Accepted(order.Id);
                 // Recorded: from here the order is ours, so a client that hangs up does not stop its workflow starting.
                 await ScheduleAsync(order, CancellationToken.None);
-                logger.LogInformation("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
+                metrics.Accepted();
+                logger.LogDebug("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
                 return AcceptOutcome.Accepted;
             }
 
@@ -61,7 +63,7 @@ internal sealed class OrderAcceptance(
         try
         {
             await workflows.ScheduleNewWorkflowAsync(
-                nameof(OrderValidationWorkflow), order.Id, new OrderValidationInput(order, options.Value.Timeout), startTime: null, cancellationToken);
+                nameof(OrderValidationWorkflow), order.Id, new OrderValidationInput(order, options.Value.Timeout, time.GetUtcNow()), startTime: null, cancellationToken);
         }
         catch (RpcException exception) when (WorkflowErrors.IsAlreadyRunning(exception))
         {

@@ -9,7 +9,14 @@ namespace DaprOrders.Orders.Validation;
 /// </summary>
 /// <param name="Order">The order as accepted (state CREATED).</param>
 /// <param name="Timeout">How long the checks have to answer once CREATED is published (<see cref="ValidationOptions.Timeout"/>).</param>
-public sealed record OrderValidationInput(Order Order, TimeSpan Timeout);
+/// <param name="PostedAt">When the POST accepted the order, for the POST-to-verdict latency; null in workflows started before it was recorded.</param>
+public sealed record OrderValidationInput(Order Order, TimeSpan Timeout, DateTimeOffset? PostedAt = null);
+
+/// <summary>The input of <see cref="PublishVerdictActivity"/>: the order in its verdict's state, and why.</summary>
+/// <param name="Order">The order, VALIDATED or FAILED.</param>
+/// <param name="Reason">See <see cref="ValidationRules.ReasonFor"/>, or <see cref="ValidationRules.DeadlineReason"/>.</param>
+/// <param name="PostedAt">When the POST accepted the order.</param>
+public sealed record OrderVerdict(Order Order, string Reason, DateTimeOffset? PostedAt);
 
 /// <summary>
 /// One order's validation (instance id = order id): publish it as CREATED, wait for the three checks' results under
@@ -38,11 +45,12 @@ internal sealed class OrderValidationWorkflow : Workflow<OrderValidationInput, O
             return earlier;
         }
 
-        var verdict = await WaitForVerdictAsync(context, input.Timeout);
-        return await context.CallActivityAsync<OrderState>(nameof(PublishVerdictActivity), order with { State = verdict }, PublishRetries);
+        var (verdict, reason) = await WaitForVerdictAsync(context, input.Timeout);
+        return await context.CallActivityAsync<OrderState>(
+            nameof(PublishVerdictActivity), new OrderVerdict(order with { State = verdict }, reason, input.PostedAt), PublishRetries);
     }
 
-    private static async Task<OrderState> WaitForVerdictAsync(WorkflowContext context, TimeSpan timeout)
+    private static async Task<(OrderState Verdict, string Reason)> WaitForVerdictAsync(WorkflowContext context, TimeSpan timeout)
     {
         var logger = context.CreateReplaySafeLogger<OrderValidationWorkflow>();
         // One durable timer for the whole wait: the deadline does not move as results come in.
@@ -58,16 +66,16 @@ internal sealed class OrderValidationWorkflow : Workflow<OrderValidationInput, O
             {
                 logger.LogWarning("Order {OrderId} timed out after {Timeout} with {Results} of {Required} results: FAILED",
                     context.InstanceId, timeout, results.Count, ValidationRules.RequiredChecks.Count);
-                return OrderState.Failed;
+                return (OrderState.Failed, ValidationRules.DeadlineReason);
             }
 
             pending.Remove(next);
             var result = await (Task<OrderValidation>)next;
             results.Add(result);
-            logger.LogInformation("Order {OrderId}: {CheckType} {Result}", context.InstanceId, result.CheckType, result.Result);
+            logger.LogDebug("Order {OrderId}: {CheckType} {Result}", context.InstanceId, result.CheckType, result.Result);
             if (ValidationRules.Decide(results) is { } verdict)
             {
-                return verdict;
+                return (verdict, ValidationRules.ReasonFor(results));
             }
         }
     }

@@ -25,7 +25,7 @@ internal sealed class PublishCreatedActivity(IEventPublisher publisher, IStateSt
         }
 
         await publisher.PublishAsync(Topics.Orders, order.Id, order, CancellationToken.None);
-        logger.LogInformation("Order {OrderId} published as CREATED", order.Id);
+        logger.LogDebug("Order {OrderId} published as CREATED", order.Id);
         return null;
     }
 }

@@ -24,6 +24,21 @@ public static class ValidationRules
         return RequiredChecks.All(passed.Contains) ? OrderState.Validated : null;
     }
 
+    /// <summary>The reason of a verdict that passed every check.</summary>
+    public const string PassedReason = "passed";
+
+    /// <summary>The reason of a verdict the deadline decided.</summary>
+    public const string DeadlineReason = "deadline";
+
+    /// <summary>
+    /// Why the results decided as they did, for metrics and the verdict's log line: <see cref="PassedReason"/>, or
+    /// the first failed check as a lower-case name (`fraud_check`, `inventory_check`, `order_details_check`).
+    /// </summary>
+    public static string ReasonFor(IEnumerable<OrderValidation> results) =>
+        results.FirstOrDefault(r => r.Result is OrderValidationResult.Fail or OrderValidationResult.Error) is { } failed
+            ? WireNames.Of(failed.CheckType).ToLowerInvariant()
+            : PassedReason;
+
     /// <summary>
     /// The workflow's external event for one check's result: its wire name (INVENTORY_CHECK, ...). One name per check,
     /// so the workflow waits for each check once and a duplicate result stays unread in the event buffer.

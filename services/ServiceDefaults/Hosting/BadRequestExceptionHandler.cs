@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapr;
+using DaprOrders.ServiceDefaults.Subscriptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,6 +29,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         if (endpoint?.Metadata.GetMetadata<ITopicMetadata>() is { } topic)
         {
             logger.LogWarning("Dropping an unreadable message from {Topic}: {Reason}", topic.Name, reason);
+            SubscriptionMetrics.CountDropped(topic.Name);
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
             await httpContext.Response.WriteAsJsonAsync(new { status = "DROP" }, cancellationToken);
             return true;

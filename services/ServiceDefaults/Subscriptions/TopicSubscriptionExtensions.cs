@@ -20,6 +20,17 @@ public static class TopicSubscriptionExtensions
     /// </summary>
     public static RouteHandlerBuilder MapTopic(this IEndpointRouteBuilder endpoints, string topic, Delegate handler) =>
         endpoints.MapPost(RouteFor(topic), handler)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var result = await next(context);
+                // A handler may answer through a Results<...> union, which wraps the result it chose.
+                if ((result is INestedHttpResult nested ? nested.Result : result) is Ok<DeliveryStatus> { Value.Status: Delivery.DropStatus })
+                {
+                    SubscriptionMetrics.CountDropped(topic);
+                }
+
+                return result;
+            })
             .WithTopic(new TopicOptions { PubsubName = DaprComponents.PubSub, Name = topic, DeadLetterTopic = Topics.DeadLetter })
             .WithName($"topic-{topic}")
             .ExcludeFromDescription();
@@ -28,11 +39,13 @@ public static class TopicSubscriptionExtensions
 /// <summary>What a subscriber tells Dapr about one message (Dapr's pub/sub response contract).</summary>
 public static class Delivery
 {
+    public const string DropStatus = "DROP";
+
     /// <summary>Handled: acknowledge.</summary>
     public static Ok<DeliveryStatus> Ack() => TypedResults.Ok(new DeliveryStatus("SUCCESS"));
 
     /// <summary>Malformed beyond repair: drop (to the dead-letter topic), never retry. Not for transient failures.</summary>
-    public static Ok<DeliveryStatus> Drop() => TypedResults.Ok(new DeliveryStatus("DROP"));
+    public static Ok<DeliveryStatus> Drop() => TypedResults.Ok(new DeliveryStatus(DropStatus));
 }
 
 /// <summary>The body Dapr reads from a subscriber's 2xx answer.</summary>

@@ -175,7 +175,6 @@ public static partial class BuildChecks
         {
             ["redis.host"] = devChart.Values.Text("redis.host"),
             ["smtp"] = $"{devChart.Values.Text("smtp.host")}:{devChart.Values.Text("smtp.port")}",
-            ["dapr.tracing.otlpEndpoint"] = devChart.Values.Text("dapr.tracing.otlpEndpoint"),
             ["otel.endpoint"] = devChart.Values.Text("otel.endpoint")?.Replace("http://", "", StringComparison.Ordinal),
         };
         foreach (var (key, endpoint) in endpoints.Where(e => !services.Contains(e.Value ?? "")))

@@ -198,7 +198,7 @@ public static class SecurityChecks
             }
         }
 
-        var otlpPorts = new[] { values.Text("otel.endpoint"), values.Text("dapr.tracing.otlpEndpoint") }
+        var otlpPorts = new[] { values.Text("otel.endpoint") }
             .Where(e => !string.IsNullOrEmpty(e)).Select(e => PortOf(e!)).ToList();
         foreach (var flow in Cross("egress", PeersOf(values, "otlp"), otlpPorts.Select(p => $"{p}/TCP")))
         {

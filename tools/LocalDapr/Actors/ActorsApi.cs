@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using DaprOrders.LocalDapr.Sidecars;
+using DaprOrders.LocalDapr.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DaprOrders.LocalDapr.Actors;
@@ -58,8 +60,14 @@ public static class ActorsApi
         HttpResponseMessage response;
         try
         {
+            var call = Activity.Current;
             response = await actors.Runtime.RunTurnAsync(key, reentrancyId, ActorRuntime.LookupTimeout, async (activation, ct) =>
             {
+                // The turn's own span, under the API call's (which also covers the wait for the turn): daprd's
+                // `CallActor/{type}/{method}` (dapr pkg/diagnostics/grpc_tracing.go). The app's call is its child.
+                using var turn = call is null ? null : RuntimeTelemetry.Source.StartActivity($"CallActor/{key.Type}/{method}", ActivityKind.Server, call.Context);
+                turn?.SetTag("dapr.actor", $"{key.Type}.{key.Id}");
+                turn?.SetTag("dapr.app_id", activation.Host.Sidecar.AppId);
                 using var request = ToAppRequest(context.Request, body);
                 if (activation.Options.ReentrancyEnabled)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Runtime;
+using DaprOrders.LocalDapr.Telemetry;
 
 namespace DaprOrders.LocalDapr.Cli;
 
@@ -20,19 +21,30 @@ public static class RunCommand
         var appApiToken = new Option<string?>("--app-api-token") { Description = "Token sidecars send their apps (default: this process's APP_API_TOKEN, else one generated for the run; an app's env APP_API_TOKEN wins)." };
         var readyTimeout = new Option<int>("--app-ready-timeout") { Description = "Seconds an app may take to open its port.", DefaultValueFactory = _ => 120 };
         var noRestart = new Option<bool>("--no-restart") { Description = "Leave an app that exits by itself stopped (by default it is restarted with backoff, as Kubernetes restarts a pod)." };
+        var dashboard = new Option<bool>("--dashboard")
+        {
+            Description = $"Start the Aspire dashboard (page on 127.0.0.1:{AspireDashboard.DefaultPort}, OTLP/gRPC on :{AspireDashboard.DefaultOtlpPort}) and send it the traces, metrics and logs of every app and of the runtime.",
+        };
 
         var command = new Command("run", "Run the apps of a multi-app run file on local Dapr sidecars.")
         {
-            runFile, mailFolder, smtp, daprApiToken, appApiToken, readyTimeout, noRestart,
+            runFile, mailFolder, smtp, daprApiToken, appApiToken, readyTimeout, noRestart, dashboard,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(runFile)!;
             RunFile run;
             LocalDaprRuntime runtime;
+            AspireDashboard? viewer = null;
             try
             {
                 run = RunFile.Load(file.FullName);
+                if (parse.GetValue(dashboard))
+                {
+                    viewer = await AspireDashboard.StartAsync(AspireDashboard.DefaultPort, AspireDashboard.DefaultOtlpPort, TimeSpan.FromSeconds(60), cancellationToken);
+                    Console.WriteLine($"localdapr: dashboard {viewer.Url} (OTLP/gRPC {viewer.OtlpEndpoint}): traces, metrics and logs of every app and of localdapr");
+                }
+
                 var options = new LocalDaprOptions
                 {
                     ResourcesPaths = run.ResourcesPaths,
@@ -46,18 +58,33 @@ public static class RunCommand
                     RestartPolicy = parse.GetValue(noRestart) ? null : RestartPolicy.Default,
                     Home = LocalDaprHome.FromEnvironment(),
                     RunFile = file.FullName,
+                    OtlpEndpoint = viewer?.OtlpEndpoint,
                 };
                 runtime = await LocalDaprRuntime.StartAsync(options, cancellationToken);
             }
             catch (ResourceException e)
             {
                 await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
+                await DisposeAsync(viewer);
                 return 2;
             }
-
-            await using (runtime)
+            catch (InvalidOperationException e) when (viewer is null && parse.GetValue(dashboard))
             {
-                return await RunAsync(runtime, run, cancellationToken);
+                await Console.Error.WriteLineAsync($"localdapr: {e.Message}");
+                return 1;
+            }
+
+            try
+            {
+                await using (runtime)
+                {
+                    return await RunAsync(runtime, run, cancellationToken);
+                }
+            }
+            finally
+            {
+                // After the runtime: the apps flush their last telemetry to it as they stop.
+                await DisposeAsync(viewer);
             }
         });
         return command;
@@ -128,6 +155,14 @@ public static class RunCommand
 
         Console.WriteLine("localdapr: stopping");
         return 0;
+    }
+
+    private static async Task DisposeAsync(AspireDashboard? viewer)
+    {
+        if (viewer is not null)
+        {
+            await viewer.DisposeAsync();
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

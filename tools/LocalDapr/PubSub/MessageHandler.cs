@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using DaprOrders.LocalDapr.Sidecars;
+using DaprOrders.LocalDapr.Telemetry;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
@@ -38,11 +40,13 @@ internal sealed class MessageHandler(
             var result = await HandleOnceAsync(subscription, record, payload, metadata, cancellationToken);
             if (result.Status == DeliveryStatus.Success)
             {
+                RuntimeTelemetry.CountDelivery(sidecar.AppId, record.Topic, "delivered");
                 return true;
             }
 
             if (result.Status == DeliveryStatus.Drop && subscription.DeadLetterTopic is null)
             {
+                RuntimeTelemetry.CountDelivery(sidecar.AppId, record.Topic, "dropped");
                 Logger.LogWarning("pubsub {Component}: dropped message {Topic}/{Partition}@{Offset}: {Reason}",
                     component.Name, record.Topic, record.Partition.Value, record.Offset.Value, result.Detail);
                 return true;
@@ -53,6 +57,7 @@ internal sealed class MessageHandler(
                 try
                 {
                     await publishDeadLetter(deadLetter, sidecar.AppId, payload, metadata, cancellationToken);
+                    RuntimeTelemetry.CountDelivery(sidecar.AppId, record.Topic, "dead_lettered");
                     Logger.LogWarning("pubsub {Component}: message {Topic}/{Partition}@{Offset} sent to dead-letter topic {DeadLetterTopic}: {Reason}",
                         component.Name, record.Topic, record.Partition.Value, record.Offset.Value, deadLetter, result.Detail);
                     return true;
@@ -67,6 +72,7 @@ internal sealed class MessageHandler(
             var delay = component.ConsumeRetryEnabled ? component.ConsumeRetry.DelayBefore(consumeRetry + 1, time.GetElapsedTime(started)) : null;
             if (delay is not { } wait)
             {
+                RuntimeTelemetry.CountDelivery(sidecar.AppId, record.Topic, "given_up");
                 Logger.LogError("pubsub {Component}: giving up on message {Topic}/{Partition}@{Offset}: {Reason}",
                     component.Name, record.Topic, record.Partition.Value, record.Offset.Value, result.Detail);
                 return false;
@@ -139,13 +145,23 @@ internal sealed class MessageHandler(
             }
 
             DeliveryResult result;
-            try
+            // daprd's span per delivery, `pubsub/{topic}`, a child of the event's traceparent; the app gets it as its
+            // parent (postman/http/http.go Deliver, diagnostics StartInternalCallbackSpan).
+            using (var span = StartDeliverySpan(record.Topic, headers))
             {
-                result = await AppDelivery.PostAsync(sidecar.App, route, body, headers, attempt.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                result = new DeliveryResult(DeliveryStatus.Retry, $"timed out after {resiliency.Timeout}");
+                try
+                {
+                    result = await AppDelivery.PostAsync(sidecar.App, route, body, headers, attempt.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    result = new DeliveryResult(DeliveryStatus.Retry, $"timed out after {resiliency.Timeout}");
+                }
+
+                if (result.Status != DeliveryStatus.Success)
+                {
+                    span?.SetStatus(ActivityStatusCode.Error, result.Detail);
+                }
             }
 
             if (result.Status != DeliveryStatus.Retry)
@@ -162,6 +178,17 @@ internal sealed class MessageHandler(
             Logger.LogDebug("pubsub {Component}: delivery to {Route} failed ({Reason}); resiliency retry in {Delay}", component.Name, route, result.Detail, wait);
             await Task.Delay(wait, time, cancellationToken);
         }
+    }
+
+    private Activity? StartDeliverySpan(string topic, IReadOnlyDictionary<string, string> headers)
+    {
+        TraceHeaders.TryParse(headers.GetValueOrDefault(TraceHeaders.TraceParentHeader), headers.GetValueOrDefault(TraceHeaders.TraceStateHeader), out var parent);
+        var span = RuntimeTelemetry.Source.StartActivity($"pubsub/{topic}", ActivityKind.Client, parent);
+        span?.SetTag("dapr.app_id", sidecar.AppId);
+        span?.SetTag("messaging.system", "kafka");
+        span?.SetTag("messaging.destination.name", topic);
+        span?.SetTag("dapr.pubsub.name", component.Name);
+        return span;
     }
 
     private static string? TraceParentOf(JsonNode? cloudEvent)

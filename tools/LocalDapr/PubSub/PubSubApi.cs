@@ -1,6 +1,7 @@
 using Dapr.Client.Autogen.Grpc.v1;
 using DaprOrders.LocalDapr.Grpc;
 using DaprOrders.LocalDapr.Sidecars;
+using DaprOrders.LocalDapr.Telemetry;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -23,9 +24,8 @@ public static class PubSubApi
             var metadata = request.Query
                 .Where(q => q.Key.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase))
                 .ToDictionary(q => q.Key[MetadataPrefix.Length..], q => q.Value.ToString(), StringComparer.Ordinal);
-            var input = new PublishInput(
-                pubsubname, topic ?? "", body.ToArray(), request.ContentType, metadata,
-                request.Headers["traceparent"].FirstOrDefault(), request.Headers["tracestate"].FirstOrDefault());
+            var (traceParent, traceState) = TraceHeaders.Outgoing(request.Headers.TraceParent.FirstOrDefault(), request.Headers.TraceState.FirstOrDefault());
+            var input = new PublishInput(pubsubname, topic ?? "", body.ToArray(), request.ContentType, metadata, traceParent, traceState);
             try
             {
                 await feature.PublishAsync(sidecar.AppId, input, cancellationToken);
@@ -51,10 +51,11 @@ public static class PubSubApi
         methods.Unary<PublishEventRequest, Empty>("PublishEvent", async (request, call) =>
         {
             var sidecar = call.GetHttpContext().RequestServices.GetRequiredService<Sidecar>();
+            // The API call's span, child of the caller's context, is the published event's parent (grpc.go PublishEvent).
+            var (traceParent, traceState) = TraceHeaders.Outgoing(call.RequestHeaders.GetValue("traceparent"), call.RequestHeaders.GetValue("tracestate"));
             var input = new PublishInput(
                 request.PubsubName, request.Topic, request.Data.Memory, request.DataContentType,
-                new Dictionary<string, string>(request.Metadata, StringComparer.Ordinal),
-                call.RequestHeaders.GetValue("traceparent"), call.RequestHeaders.GetValue("tracestate"));
+                new Dictionary<string, string>(request.Metadata, StringComparer.Ordinal), traceParent, traceState);
             try
             {
                 await feature.PublishAsync(sidecar.AppId, input, call.CancellationToken);

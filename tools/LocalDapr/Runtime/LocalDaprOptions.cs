@@ -73,6 +73,13 @@ public sealed record LocalDaprOptions
     public LocalDaprHome? Home { get; init; }
 
     /// <summary>
+    /// An OTLP/gRPC collector (`http://127.0.0.1:4317`): the runtime exports its own spans and metrics there (service
+    /// name `localdapr`), and every app gets it as OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_SERVICE_NAME = its app id
+    /// (an app's own env wins). Null: the runtime exports nothing and sets no OTEL_* variable.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>
     /// The run file this runtime runs, shown by `localdapr list`; null when started through the API.
     /// </summary>
     public string? RunFile { get; init; }

@@ -3,6 +3,7 @@ using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Runs;
 using DaprOrders.LocalDapr.Sidecars;
 using DaprOrders.LocalDapr.State;
+using DaprOrders.LocalDapr.Telemetry;
 
 namespace DaprOrders.LocalDapr.Runtime;
 
@@ -28,6 +29,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     private readonly Lock _stateFileGate = new();
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly DateTime _processStarted = ProcessStartTime();
+    private IDisposable? _telemetry;
 
     private LocalDaprRuntime(RuntimeContext context, IReadOnlyList<ISidecarFeature> features)
     {
@@ -71,10 +73,16 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     public static Task<LocalDaprRuntime> StartAsync(LocalDaprOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true));
+        // The sidecars' request logs (two lines per API call) only when asked for; the runtime's own at Information.
+        var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddSimpleConsole(c => c.SingleLine = true));
         var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
         var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
-        var runtime = new LocalDaprRuntime(context, SidecarFeatures.Create(context));
+        var runtime = new LocalDaprRuntime(context, SidecarFeatures.Create(context))
+        {
+            _telemetry = options.OtlpEndpoint is { } endpoint ? RuntimeTelemetry.StartExporting(endpoint) : null,
+        };
         runtime.UpdateStateFile();
         return Task.FromResult(runtime);
     }
@@ -95,7 +103,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             spec.AppId, spec.AppPort, spec.HttpPort, spec.GrpcPort,
             spec.DaprApiToken ?? _context.Options.DaprApiToken, spec.AppApiToken ?? _context.Options.AppApiToken, spec.AppProtocol);
         var host = await SidecarHost.StartAsync(sidecarSpec, index, _context.Resources, _context.Loggers, Features, _appHttp, cancellationToken);
-        var slot = new Slot(spec, host, DateTimeOffset.UtcNow);
+        var slot = new Slot(spec with { Env = TelemetryEnvironment.For(spec, _context.Options.OtlpEndpoint) }, host, DateTimeOffset.UtcNow);
         lock (_gate)
         {
             _slots.Add(slot);
@@ -233,6 +241,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
         }
 
         _appHttp.Dispose();
+        _telemetry?.Dispose();
     }
 
     private async Task StopSlotAsync(Slot slot)

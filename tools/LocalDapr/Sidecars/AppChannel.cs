@@ -1,8 +1,12 @@
+using System.Diagnostics;
+using DaprOrders.LocalDapr.Telemetry;
+
 namespace DaprOrders.LocalDapr.Sidecars;
 
 /// <summary>
 /// The sidecar's connection to its app, as daprd's app channel: every request to the app carries
-/// `dapr-api-token: APP_API_TOKEN` when one is configured.
+/// `dapr-api-token: APP_API_TOKEN` when one is configured, and, while one of the runtime's spans is current (the API
+/// call or the delivery that causes this request), that span as `traceparent`/`tracestate`.
 /// </summary>
 public sealed class AppChannel(AppInstance instance, HttpClient http)
 {
@@ -43,6 +47,18 @@ public sealed class AppChannel(AppInstance instance, HttpClient http)
             // Set, not added: a token a caller sent along (e.g. in an invoked call's headers) is replaced.
             request.Headers.Remove(ApiTokenHeader);
             request.Headers.TryAddWithoutValidation(ApiTokenHeader, token);
+        }
+
+        if (Activity.Current is { } span && span.Source == RuntimeTelemetry.Source)
+        {
+            // Replaces what a caller's invocation forwarded: daprd sends its own span as the app's parent.
+            request.Headers.Remove(TraceHeaders.TraceParentHeader);
+            request.Headers.Remove(TraceHeaders.TraceStateHeader);
+            request.Headers.TryAddWithoutValidation(TraceHeaders.TraceParentHeader, TraceHeaders.TraceParentOf(span.Context));
+            if (span.TraceStateString is { Length: > 0 } state)
+            {
+                request.Headers.TryAddWithoutValidation(TraceHeaders.TraceStateHeader, state);
+            }
         }
 
         return http.SendAsync(request, completion, cancellationToken);

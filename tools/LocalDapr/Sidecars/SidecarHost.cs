@@ -1,6 +1,7 @@
 using System.Net;
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Grpc;
+using DaprOrders.LocalDapr.Telemetry;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -69,6 +70,7 @@ internal sealed class SidecarHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseCleanPath();
+        app.UseApiTracing(spec.AppId);
         app.UseApiToken(spec.DaprApiToken);
         app.UseRouting();
         app.MapGrpcService<DaprGrpcService>();

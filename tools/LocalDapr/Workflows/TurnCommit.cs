@@ -88,6 +88,8 @@ public static class TurnCommit
             Version = task.Version,
             Input = task.Input,
             TaskExecutionId = task.TaskExecutionId,
+            // The run's span: the parent of the activity's span (durabletask-go applier.go, currentTraceContext).
+            ParentTraceContext = WorkflowSpans.ContextOf(instance.RunSpan),
         }, action.Id));
         if (!completing)
         {
@@ -98,6 +100,7 @@ public static class TurnCommit
                 Input = task.Input,
                 TaskId = action.Id,
                 TaskExecutionId = task.TaskExecutionId,
+                ParentTraceContext = WorkflowSpans.ContextOf(instance.RunSpan),
                 WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = instance.Id, ExecutionId = instance.ExecutionId },
             });
         }
@@ -154,6 +157,7 @@ public static class TurnCommit
     private static void ContinueAsNew(WorkflowInstance instance, CompleteWorkflowAction complete, HistoryEvents events)
     {
         var waiting = instance.Inbox.ToList();
+        WorkflowSpans.EndRun(instance);
         instance.History.Clear();
         instance.Inbox.Clear();
         instance.Children.Clear();

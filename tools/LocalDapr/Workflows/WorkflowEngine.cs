@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dapr.DurableTask.Protobuf;
 using DaprOrders.LocalDapr.Actors;
 using DaprOrders.LocalDapr.Timing;
@@ -22,6 +24,8 @@ public sealed class WorkflowEngine : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    // The open `activity` span of each activity work item out with a worker, by completion token.
+    private readonly ConcurrentDictionary<string, Activity> _activitySpans = new(StringComparer.Ordinal);
     private TaskCompletionSource _created = NewSignal();
 
     public WorkflowEngine(string appId, IActorStateStore stateStore, WorkflowRetention retention, TimeProvider time, ILogger logger)
@@ -79,7 +83,15 @@ public sealed class WorkflowEngine : IDisposable
             instance.Status = OrchestrationStatus.Pending;
             instance.CreatedAt = now;
             instance.LastUpdatedAt = now;
-            instance.Inbox.Add(Events.ExecutionStarted(instance, request.ScheduledStartTimestamp, request.ParentTraceContext));
+            // ExecutionStarted carries the start's span (durabletask-go executor.go StartInstance), the run's span
+            // is its child.
+            using (var create = WorkflowSpans.StartCreate(request, id))
+            {
+                var started = WorkflowSpans.ContextOf(create) ?? request.ParentTraceContext;
+                instance.Inbox.Add(Events.ExecutionStarted(instance, request.ScheduledStartTimestamp, started));
+                instance.RunSpan = WorkflowSpans.StartRun(instance, started);
+            }
+
             instance.StartAt = request.ScheduledStartTimestamp?.ToDateTime() is { } startAt && startAt > now ? startAt : null;
             await _store.SaveAsync(instance, cancellationToken);
             instance.NotifyChanged();
@@ -368,6 +380,7 @@ public sealed class WorkflowEngine : IDisposable
             instance.NotifyChanged();
             if (instance.IsTerminal)
             {
+                WorkflowSpans.EndRun(instance);
                 // Its history is in the store; memory keeps what GetInstance answers.
                 instance.History.Clear();
                 if (_retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
@@ -395,6 +408,16 @@ public sealed class WorkflowEngine : IDisposable
     /// </summary>
     public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
     {
+        if (_activitySpans.TryRemove(response.CompletionToken, out var span))
+        {
+            if (response.FailureDetails is { } failed)
+            {
+                span.SetStatus(ActivityStatusCode.Error, failed.ErrorMessage);
+            }
+
+            span.Stop();
+        }
+
         if (!Dispatcher.TryComplete(response.CompletionToken, out var item) || item.ActivityRequest is not { } request)
         {
             _logger.LogDebug("Dropping a stale activity completion for {InstanceId} task {TaskId}", response.InstanceId, response.TaskId);
@@ -567,14 +590,45 @@ public sealed class WorkflowEngine : IDisposable
         }
     }
 
-    private void EnqueueActivity(ActivityRequest request) =>
-        Dispatcher.Enqueue(
-            new WorkItem { ActivityRequest = request, CompletionToken = NewToken() },
-            // Activities run at least once: a lost one goes out again, same request, new token.
-            lost => EnqueueActivity(lost.ActivityRequest));
+    /// <summary>
+    /// Sends an activity out under an `activity` span of its own (a child of the run's span, which TaskScheduled
+    /// carries): the SDK runs the activity code under the span the request names.
+    /// </summary>
+    private void EnqueueActivity(ActivityRequest scheduled)
+    {
+        var token = NewToken();
+        var request = scheduled;
+        if (WorkflowSpans.StartActivity(scheduled, scheduled.ParentTraceContext) is { } span)
+        {
+            request = scheduled.Clone();
+            request.ParentTraceContext = WorkflowSpans.ContextOf(span);
+            _activitySpans[token] = span;
+        }
 
-    private async Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt) =>
+        Dispatcher.Enqueue(
+            new WorkItem { ActivityRequest = request, CompletionToken = token },
+            // Activities run at least once: a lost one goes out again, same request, new token (and a new span).
+            lost =>
+            {
+                if (_activitySpans.TryRemove(token, out var abandoned))
+                {
+                    abandoned.SetStatus(ActivityStatusCode.Error, "the worker's stream ended before the activity completed");
+                    abandoned.Stop();
+                }
+
+                EnqueueActivity(scheduled);
+            });
+    }
+
+    private async Task FireTimerAsync(string id, string executionId, int timerId, DateTime fireAt)
+    {
+        if (Find(id) is { } instance && instance.ExecutionId == executionId)
+        {
+            WorkflowSpans.TimerFired(instance, timerId, fireAt);
+        }
+
         await DeliverAsync(id, executionId, Events.New(e => e.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = Timestamp.FromDateTime(fireAt) }), _stopping.Token, mustExist: false);
+    }
 
     private async Task PurgeIfUnchangedAsync(string id, string executionId)
     {

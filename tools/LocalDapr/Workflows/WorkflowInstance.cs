@@ -98,10 +98,16 @@ public sealed class WorkflowInstance(string id)
     }
 
     /// <summary>
+    /// The run's `orchestration` span, open from the start to the completion; null when the run is not traced.
+    /// </summary>
+    public System.Diagnostics.Activity? RunSpan { get; set; }
+
+    /// <summary>
     /// Clears the instance for a new run under the same id (id reuse, continue-as-new).
     /// </summary>
     public void Reset()
     {
+        WorkflowSpans.EndRun(this);
         History.Clear();
         Inbox.Clear();
         InFlight = null;
