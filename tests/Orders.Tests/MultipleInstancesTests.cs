@@ -45,15 +45,7 @@ public sealed class MultipleInstancesTests : IAsyncLifetime
     {
         _a.StateStore.Put(OrderViewProjection.KeyFor(_order.Id), _order);
         var get = _clientB.GetAsync($"/v1/orders/{_order.Id}/validated?timeout=60000", Cancel);
-        var waitersOnB = _b.Services.GetRequiredService<OrderWaiters>();
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel))
-        {
-            deadline.CancelAfter(TimeSpan.FromSeconds(30));
-            while (waitersOnB.Count(_order.Id) == 0)
-            {
-                await Task.Delay(5, deadline.Token);
-            }
-        }
+        await _b.WaitUntilParkedAsync(_order.Id, 1, Cancel);
 
         var validated = _order with { State = OrderState.Validated };
         // The consumer group hands the event to A, which writes the view; the broadcast reaches every instance.

@@ -152,7 +152,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     public async Task A_waiting_get_is_woken_by_an_order_event_on_the_broadcast_route()
     {
         var get = _client.GetAsync($"/v1/orders/{_id}?timeout=60000", Cancel);
-        await WaitUntilParked(_id, 1);
+        await _app.WaitUntilParkedAsync(_id, 1, Cancel);
 
         var delivery = await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(ValidOrder, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
@@ -171,7 +171,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     {
         _app.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
         var get = _client.GetAsync($"/v1/orders/{_id}/validated?timeout=60000", Cancel);
-        await WaitUntilParked(_id, 1);
+        await _app.WaitUntilParkedAsync(_id, 1, Cancel);
 
         await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(ValidOrder, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
@@ -304,18 +304,5 @@ public sealed class OrdersApiTests : IAsyncLifetime
     {
         var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(order, Topics.Orders), Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    // The GET runs on the server; nothing observable says "parked" except the registry itself, so poll it with a
-    // deadline (a few milliseconds in practice).
-    private async Task WaitUntilParked(string orderId, int count)
-    {
-        var waiters = _app.Services.GetRequiredService<OrderWaiters>();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (waiters.Count(orderId) < count)
-        {
-            await Task.Delay(5, deadline.Token);
-        }
     }
 }

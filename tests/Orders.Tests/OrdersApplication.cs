@@ -2,6 +2,7 @@ extern alias LocalDapr;
 
 using System.Globalization;
 using Dapr.Workflow;
+using DaprOrders.Orders.View;
 using DaprOrders.ServiceDefaults.Publishing;
 using DaprOrders.ServiceDefaults.State;
 using DaprOrders.TestDoubles;
@@ -32,6 +33,22 @@ internal sealed class OrdersApplication(
 
     /// <summary>The app's own workflow client, to watch, purge or wait for its workflows.</summary>
     public DaprWorkflowClient Workflows => Services.GetRequiredService<DaprWorkflowClient>();
+
+    /// <summary>
+    /// Returns once <paramref name="count"/> GETs of <paramref name="orderId"/> are parked in this app. The GET runs on
+    /// the server and nothing observable says "parked" except the registry itself, so this polls it with a deadline
+    /// (a few milliseconds in practice).
+    /// </summary>
+    public async Task WaitUntilParkedAsync(string orderId, int count, CancellationToken cancellationToken)
+    {
+        var waiters = Services.GetRequiredService<OrderWaiters>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (waiters.Count(orderId) < count)
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

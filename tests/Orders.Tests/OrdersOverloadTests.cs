@@ -77,7 +77,7 @@ public sealed class OrdersOverloadTests : IAsyncLifetime
     {
         var waiting = NewOrder();
         var held = _client.GetAsync($"/v1/orders/{waiting.Id}?timeout=60000", Cancel);
-        await WaitUntilParkedAsync(waiting.Id);
+        await _app.WaitUntilParkedAsync(waiting.Id, 1, Cancel);
 
         await AssertBusyAsync(await _client.GetAsync($"/v1/orders/{NewOrder().Id}?timeout=60000", Cancel));
         await AssertBusyAsync(await _client.GetAsync($"/v1/orders/{NewOrder().Id}/validated?timeout=60000", Cancel));
@@ -102,17 +102,5 @@ public sealed class OrdersOverloadTests : IAsyncLifetime
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Cancel);
         Assert.Equal(503, problem?.Status);
         Assert.False(string.IsNullOrEmpty(problem?.Detail));
-    }
-
-    // Nothing observable says "parked" except the registry itself, so poll it with a deadline (milliseconds in practice).
-    private async Task WaitUntilParkedAsync(string orderId)
-    {
-        var waiters = _app.Services.GetRequiredService<OrderWaiters>();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (waiters.Count(orderId) < 1)
-        {
-            await Task.Delay(5, deadline.Token);
-        }
     }
 }
