@@ -17,7 +17,7 @@ public sealed class OrderWaitServiceTests
     public OrderWaitServiceTests()
     {
         _view = new OrderViewProjection(_store, NullLogger<OrderViewProjection>.Instance);
-        _waits = new OrderWaitService(_view, _waiters);
+        _waits = new OrderWaitService(_view, _waiters, TimeProvider.System);
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -46,6 +46,19 @@ public sealed class OrderWaitServiceTests
         // The in-memory store answers synchronously, so only the second read can have completed the wait by now.
         Assert.True(wait.IsCompletedSuccessfully);
         Assert.Equal(_order, (await wait).Order);
+    }
+
+    [Fact]
+    public async Task A_change_of_the_view_no_event_tells_of_is_found_by_a_reread_long_before_the_timeout()
+    {
+        // As on an instance whose broadcast subscription started after the order's event was published.
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, Long, Cancel);
+        await _view.ApplyAsync(_order with { State = OrderState.Validated }, Cancel);
+
+        var order = await wait.WaitAsync(OrderWaitService.FirstReread * 10, Cancel);
+
+        Assert.Equal(OrderState.Validated, order.Order!.State);
+        Assert.Equal(0, _waiters.Count(_order.Id));
     }
 
     [Fact]
@@ -96,7 +109,7 @@ public sealed class OrderWaitServiceTests
     public async Task A_full_registry_refuses_a_wait_and_takes_one_again_once_a_waiter_leaves()
     {
         var waiters = new OrderWaiters(capacity: 1);
-        var waits = new OrderWaitService(_view, waiters);
+        var waits = new OrderWaitService(_view, waiters, TimeProvider.System);
         using var request = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         var held = waits.WaitAsync(_order.Id, _ => true, Long, request.Token);
 

@@ -3,8 +3,15 @@ using DaprOrders.Contracts;
 namespace DaprOrders.Orders.View;
 
 /// <summary>Reads an order from the view, waiting for an order event when it is not there (or not far enough) yet.</summary>
-internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters waiters)
+internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters waiters, TimeProvider time)
 {
+    // A wait rereads the view after these intervals too (doubling from the first to the longest): an instance's
+    // broadcast subscription starts at the newest offset once its sidecar subscribes, so a freshly (re)started
+    // instance can take GETs before it hears order events, and an event published in that gap would otherwise
+    // leave its waits parked until their timeout.
+    internal static readonly TimeSpan FirstReread = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan LongestReread = TimeSpan.FromSeconds(16);
+
     /// <summary>
     /// The order once <paramref name="isSatisfiedBy"/> holds; at the timeout, whatever the view holds (null if
     /// nothing); <see cref="OrderWait.Full"/> if it would have to wait and this instance holds as many waits as it
@@ -32,20 +39,34 @@ internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters wa
             return new OrderWait(order);
         }
 
-        Order notified;
-        try
+        var deadline = time.GetUtcNow() + timeout;
+        for (var reread = FirstReread; ; reread = Min(reread * 2, LongestReread))
         {
-            notified = await waiter.Task.WaitAsync(timeout, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            return new OrderWait(await view.GetAsync(orderId, cancellationToken));
-        }
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return new OrderWait(await view.GetAsync(orderId, cancellationToken));
+            }
 
-        // The broadcast event that woke us may be ahead of the view (another consumer writes it): bring the view up
-        // to it before answering, so a later GET on any instance never sees an older state than this answer.
-        return new OrderWait(await view.ApplyAsync(notified, cancellationToken));
+            try
+            {
+                var notified = await waiter.Task.WaitAsync(Min(left, reread), time, cancellationToken);
+                // The broadcast event that woke us may be ahead of the view (another consumer writes it): bring the
+                // view up to it before answering, so a later GET on any instance never sees an older state.
+                return new OrderWait(await view.ApplyAsync(notified, cancellationToken));
+            }
+            catch (TimeoutException)
+            {
+                order = await view.GetAsync(orderId, cancellationToken);
+                if (order is not null && isSatisfiedBy(order))
+                {
+                    return new OrderWait(order);
+                }
+            }
+        }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
 
 /// <summary>How a wait ended: with what the view holds (<see cref="Order"/>, null if nothing), or refused as full.</summary>

@@ -47,9 +47,11 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             HeartbeatIntervalMs = 500,
             MaxPollIntervalMs = 10_000,
             // librdkafka's mock broker answers an empty fetch only after the full wait, even when a record arrives
-            // meanwhile, so each hop took ~500 ms (the default) and an order ~1 s to be validated. 100 ms: ~0.2 s
-            // per order, for a little more idle polling.
-            FetchWaitMaxMs = 100,
+            // meanwhile, so a hop waits half of it on average (an order takes three hops to its verdict), and every
+            // fetch scans its partitions' logs from the start (rd_kafka_mock_msgset_find: no index), so an idle
+            // consumer costs CPU in proportion to how often it asks. 25 ms rather than 100: about a third of the
+            // latency per order, for more polling at idle (docs/performance.md).
+            FetchWaitMaxMs = 25,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnAssigned)

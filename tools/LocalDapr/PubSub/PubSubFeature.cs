@@ -49,7 +49,9 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
     private KafkaCluster StartCluster()
     {
-        var started = KafkaCluster.Start(brokers: 3, _logger);
+        // One broker: what the apps see of Kafka does not change with the count (partitions, groups, offsets), and
+        // each broker more is one more fetch loop per consumer, waking every fetch wait.
+        var started = KafkaCluster.Start(brokers: 1, _logger);
         foreach (var component in _components.Values)
         {
             _logger.LogInformation("pubsub {Component}: brokers '{Brokers}' replaced by the local Kafka cluster {BootstrapServers}",
