@@ -49,8 +49,8 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             // librdkafka's mock broker answers an empty fetch only after the full wait, even when a record arrives
             // meanwhile, so a hop waits half of it on average (an order takes three hops to its verdict), and every
             // fetch scans its partitions' logs from the start (rd_kafka_mock_msgset_find: no index), so an idle
-            // consumer costs CPU in proportion to how often it asks. 25 ms rather than 100: about a third of the
-            // latency per order, for more polling at idle (docs/performance.md).
+            // consumer costs CPU in proportion to how often it asks. 25 ms rather than 100: a third of the latency
+            // with one order in flight, for more CPU per order under load and at idle (docs/performance.md).
             FetchWaitMaxMs = 25,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
