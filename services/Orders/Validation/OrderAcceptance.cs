@@ -8,11 +8,11 @@ namespace DaprOrders.Orders.Validation;
 
 /// <summary>
 /// Accepts posted orders. The first POST of an id records the order in the state store with a first write (insert
-/// only: of two instances racing with the same POST exactly one write succeeds), then schedules the order's
-/// <see cref="OrderValidationWorkflow"/> (instance id = order id). The record, not the workflow, answers later POSTs:
-/// other content is a conflict; the same content makes sure the workflow exists until the order is decided, which
-/// heals a crash between recording and scheduling when the client retries. A decided order is never scheduled
-/// again, however long ago its workflow finished or was purged.
+/// only: of two instances racing with the same POST exactly one write succeeds, and a later POST's write fails), then
+/// schedules the order's <see cref="OrderValidationWorkflow"/> (instance id = order id). The record, not the workflow,
+/// answers later POSTs: other content is a conflict; the same content makes sure the workflow exists until the order
+/// is decided, which heals a crash between recording and scheduling when the client retries. A decided order is
+/// never scheduled again, however long ago its workflow finished or was purged.
 /// </summary>
 internal sealed class OrderAcceptance(
     IStateStore store, DaprWorkflowClient workflows, ValidationsInFlight inFlight, IOptions<ValidationOptions> options,
@@ -22,27 +22,24 @@ internal sealed class OrderAcceptance(
     public async Task<AcceptOutcome> AcceptAsync(Order order, CancellationToken cancellationToken)
     {
         var key = AcceptedOrder.KeyFor(order.Id);
-        var existing = await store.GetAsync<AcceptedOrder>(key, cancellationToken);
-        if (existing.Value is null)
+        // A first POST costs one state call: the first write either records the order or says it is recorded. A full
+        // instance reads instead, since a re-POST of an accepted order is answered even then.
+        var hadRoom = inFlight.HasRoom;
+        if (hadRoom && await store.TrySaveAsync(key, new AcceptedOrder(order, null), etag: null, cancellationToken))
         {
-            if (!inFlight.HasRoom)
-            {
-                // Refused before anything is written: the same POST later is a first POST again.
-                return AcceptOutcome.Busy;
-            }
+            inFlight.Accepted(order.Id);
+            // Recorded: from here the order is ours, so a client that hangs up does not stop its workflow starting.
+            await ScheduleAsync(order, CancellationToken.None);
+            metrics.Accepted();
+            logger.LogDebug("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
+            return AcceptOutcome.Accepted;
+        }
 
-            if (await store.TrySaveAsync(key, new AcceptedOrder(order, null), etag: null, cancellationToken))
-            {
-                inFlight.Accepted(order.Id);
-                // Recorded: from here the order is ours, so a client that hangs up does not stop its workflow starting.
-                await ScheduleAsync(order, CancellationToken.None);
-                metrics.Accepted();
-                logger.LogDebug("Order {OrderId} accepted; validation deadline {Timeout} after CREATED", order.Id, options.Value.Timeout);
-                return AcceptOutcome.Accepted;
-            }
-
-            // Another instance recorded this id between our read and our write: its record decides.
-            existing = await store.GetAsync<AcceptedOrder>(key, cancellationToken);
+        var existing = await store.GetAsync<AcceptedOrder>(key, cancellationToken);
+        if (existing.Value is null && !hadRoom)
+        {
+            // Refused before anything is written: the same POST later is a first POST again.
+            return AcceptOutcome.Busy;
         }
 
         var accepted = existing.Value
