@@ -11,28 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DaprOrders.Orders.Tests;
 
-public sealed class OrdersApiTests : IAsyncLifetime
+public sealed class OrdersApiTests : OrdersAppTests
 {
     private readonly string _id = $"o-{Guid.NewGuid():N}";
-    private WorkflowRuntime _runtime = null!;
-    private OrdersApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _runtime = await WorkflowRuntime.StartAsync();
-        _app = new OrdersApplication(_runtime.Sidecars[0]);
-        _client = _app.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        await _runtime.DisposeAsync();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private object ValidBody(int quantity = 2) => new { id = _id, customerId = "c-1", product = "JUMPERS", quantity, price = 25.5m };
 
@@ -43,7 +24,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_order_is_created_with_its_location_and_published_as_created()
     {
-        var response = await _client.PostAsJsonAsync("/v1/orders", ValidBody(), Cancel);
+        var response = await Client.PostAsJsonAsync("/v1/orders", ValidBody(), Cancel);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/v1/orders/{_id}", response.Headers.Location?.OriginalString);
@@ -51,7 +32,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
         Assert.Equal(ValidOrder, body);
         // Published by the order's validation workflow, after the 201.
         using var deadline = Within.Deadline();
-        var published = await _app.Publisher.NextAsync(deadline.Token);
+        var published = await App.Publisher.NextAsync(deadline.Token);
         Assert.Equal((Topics.Orders, _id), (published.Topic, published.Key));
         Assert.Equal(ValidOrder, published.Message);
     }
@@ -59,7 +40,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task An_explicit_created_state_is_accepted()
     {
-        var response = await _client.PostAsJsonAsync("/v1/orders",
+        var response = await Client.PostAsJsonAsync("/v1/orders",
             new { id = _id, customerId = "c-1", state = "CREATED", product = "JUMPERS", quantity = 2, price = 25.5m }, Cancel);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -81,23 +62,23 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [InlineData("""{"id":"ID","customerId":"c-1","state":"VALIDATED","product":"JUMPERS","quantity":1,"price":1}""", "State")]
     public async Task Invalid_fields_are_a_validation_problem_and_nothing_is_published(string json, string field)
     {
-        var response = await _client.PostAsync("/v1/orders", Json(json.Replace("\"ID\"", $"\"{_id}\"", StringComparison.Ordinal)), Cancel);
+        var response = await Client.PostAsync("/v1/orders", Json(json.Replace("\"ID\"", $"\"{_id}\"", StringComparison.Ordinal)), Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Cancel);
         Assert.Contains(field, problem!.Errors.Keys);
-        Assert.Empty(_app.Publisher.Published);
+        Assert.Empty(App.Publisher.Published);
     }
 
     [Fact]
     public async Task An_id_longer_than_64_characters_is_a_validation_problem()
     {
-        var response = await _client.PostAsJsonAsync("/v1/orders",
+        var response = await Client.PostAsJsonAsync("/v1/orders",
             new { id = new string('a', 65), customerId = "c-1", product = "JUMPERS", quantity = 1, price = 1 }, Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_app.Publisher.Published);
+        Assert.Empty(App.Publisher.Published);
     }
 
     [Theory]
@@ -107,21 +88,21 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [InlineData("""not json""")]
     public async Task Unreadable_bodies_are_a_bad_request_problem_and_nothing_is_published(string json)
     {
-        var response = await _client.PostAsync("/v1/orders", Json(json), Cancel);
+        var response = await Client.PostAsync("/v1/orders", Json(json), Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Cancel);
         Assert.Equal(400, problem!.Status);
-        Assert.Empty(_app.Publisher.Published);
+        Assert.Empty(App.Publisher.Published);
     }
 
     [Fact]
     public async Task Get_returns_the_order_in_the_view()
     {
-        _app.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
+        App.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
 
-        var response = await _client.GetAsync($"/v1/orders/{_id}?timeout=0", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}?timeout=0", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ValidOrder, await response.Content.ReadFromJsonAsync<Order>(ContractsJson.Options, Cancel));
@@ -130,7 +111,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task Get_of_an_order_that_never_appears_is_a_not_found_problem_at_the_timeout()
     {
-        var response = await _client.GetAsync($"/v1/orders/{_id}?timeout=100", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}?timeout=100", Cancel);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -142,7 +123,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [InlineData("soon")]
     public async Task A_bad_timeout_is_a_bad_request_problem(string timeout)
     {
-        var response = await _client.GetAsync($"/v1/orders/{_id}?timeout={timeout}", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}?timeout={timeout}", Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -151,10 +132,10 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task A_waiting_get_is_woken_by_an_order_event_on_the_broadcast_route()
     {
-        var get = _client.GetAsync($"/v1/orders/{_id}?timeout=60000", Cancel);
-        await _app.WaitUntilParkedAsync(_id, 1, Cancel);
+        var get = Client.GetAsync($"/v1/orders/{_id}?timeout=60000", Cancel);
+        await App.WaitUntilParkedAsync(_id, 1, Cancel);
 
-        var delivery = await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
+        var delivery = await Client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(ValidOrder, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
@@ -163,19 +144,19 @@ public sealed class OrdersApiTests : IAsyncLifetime
         // The answer came from the event itself, as on an instance that did not handle the consumer-group delivery,
         // and the view was brought up to it first: a later GET on any instance cannot see an older state.
         Assert.Equal(ValidOrder, await response.Content.ReadFromJsonAsync<Order>(ContractsJson.Options, Cancel));
-        Assert.Equal(ValidOrder, _app.StateStore.Peek<Order>(OrderViewProjection.KeyFor(_id)));
+        Assert.Equal(ValidOrder, App.StateStore.Peek<Order>(OrderViewProjection.KeyFor(_id)));
     }
 
     [Fact]
     public async Task Validated_waits_past_created_and_returns_the_verdict()
     {
-        _app.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
-        var get = _client.GetAsync($"/v1/orders/{_id}/validated?timeout=60000", Cancel);
-        await _app.WaitUntilParkedAsync(_id, 1, Cancel);
+        App.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
+        var get = Client.GetAsync($"/v1/orders/{_id}/validated?timeout=60000", Cancel);
+        await App.WaitUntilParkedAsync(_id, 1, Cancel);
 
-        await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
+        await Client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(ValidOrder, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
-        await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
+        await Client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(ValidOrder with { State = OrderState.Failed }, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
 
         var response = await get;
@@ -186,9 +167,9 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task Validated_of_an_order_still_created_at_the_timeout_is_accepted_with_the_order()
     {
-        _app.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
+        App.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder);
 
-        var response = await _client.GetAsync($"/v1/orders/{_id}/validated?timeout=100", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}/validated?timeout=100", Cancel);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(ValidOrder, await response.Content.ReadFromJsonAsync<Order>(ContractsJson.Options, Cancel));
@@ -197,7 +178,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task Validated_of_an_unknown_order_is_not_found_at_the_timeout()
     {
-        var response = await _client.GetAsync($"/v1/orders/{_id}/validated?timeout=100", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}/validated?timeout=100", Cancel);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -205,9 +186,9 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task Validated_answers_at_once_when_the_view_has_the_verdict()
     {
-        _app.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder with { State = OrderState.Validated });
+        App.StateStore.Put(OrderViewProjection.KeyFor(_id), ValidOrder with { State = OrderState.Validated });
 
-        var response = await _client.GetAsync($"/v1/orders/{_id}/validated?timeout=60000", Cancel);
+        var response = await Client.GetAsync($"/v1/orders/{_id}/validated?timeout=60000", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -218,12 +199,12 @@ public sealed class OrdersApiTests : IAsyncLifetime
         var key = OrderViewProjection.KeyFor(_id);
 
         await DeliverOrder(ValidOrder);
-        Assert.Equal(OrderState.Created, _app.StateStore.Peek<Order>(key)!.State);
+        Assert.Equal(OrderState.Created, App.StateStore.Peek<Order>(key)!.State);
 
         await DeliverOrder(ValidOrder with { State = OrderState.Validated });
         await DeliverOrder(ValidOrder);
 
-        Assert.Equal(OrderState.Validated, _app.StateStore.Peek<Order>(key)!.State);
+        Assert.Equal(OrderState.Validated, App.StateStore.Peek<Order>(key)!.State);
     }
 
     [Fact]
@@ -233,15 +214,15 @@ public sealed class OrdersApiTests : IAsyncLifetime
         var key = OrderViewProjection.KeyFor(_id);
         await DeliverOrder(ValidOrder);
         await DeliverOrder(ValidOrder);
-        Assert.Equal(ValidOrder, _app.StateStore.Peek<Order>(key));
+        Assert.Equal(ValidOrder, App.StateStore.Peek<Order>(key));
 
         await DeliverOrder(ValidOrder with { State = OrderState.Failed });
-        var decided = await _app.StateStore.GetAsync<Order>(key, Cancel);
+        var decided = await App.StateStore.GetAsync<Order>(key, Cancel);
         await DeliverOrder(ValidOrder with { State = OrderState.Failed });
         await DeliverOrder(ValidOrder);
 
         // Not even rewritten: the ETag is the one the first FAILED left.
-        Assert.Equal(decided, await _app.StateStore.GetAsync<Order>(key, Cancel));
+        Assert.Equal(decided, await App.StateStore.GetAsync<Order>(key, Cancel));
     }
 
     [Fact]
@@ -250,18 +231,18 @@ public sealed class OrdersApiTests : IAsyncLifetime
         var key = OrderViewProjection.KeyFor(_id);
         await DeliverOrder(ValidOrder);
         // Another instance writes FAILED between this handler's read and its write.
-        _app.StateStore.BeforeNextSave = store => store.Put(key, ValidOrder with { State = OrderState.Failed });
+        App.StateStore.BeforeNextSave = store => store.Put(key, ValidOrder with { State = OrderState.Failed });
 
         await DeliverOrder(ValidOrder with { State = OrderState.Validated });
 
-        Assert.Equal(1, _app.StateStore.SaveConflicts);
-        Assert.Equal(OrderState.Failed, _app.StateStore.Peek<Order>(key)!.State);
+        Assert.Equal(1, App.StateStore.SaveConflicts);
+        Assert.Equal(OrderState.Failed, App.StateStore.Peek<Order>(key)!.State);
     }
 
     [Fact]
     public async Task An_unreadable_order_event_is_dropped_not_retried()
     {
-        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"id":"x","state":"LOST"}""", Topics.Orders), Cancel);
+        var response = await Client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"id":"x","state":"LOST"}""", Topics.Orders), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
@@ -270,7 +251,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task An_order_event_without_an_id_is_dropped()
     {
-        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""", Topics.Orders), Cancel);
+        var response = await Client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Raw("""{"customerId":"c-1","state":"CREATED","product":"JUMPERS","quantity":1,"price":1}""", Topics.Orders), Cancel);
 
         Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
     }
@@ -278,7 +259,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task The_subscriptions_declare_topics_routes_and_dead_letters()
     {
-        var declared = await DeclaredSubscriptions.ReadAsync(_client, Cancel);
+        var declared = await DeclaredSubscriptions.ReadAsync(Client, Cancel);
 
         Assert.Equal(
             [
@@ -292,8 +273,8 @@ public sealed class OrdersApiTests : IAsyncLifetime
     [Fact]
     public async Task Liveness_is_served_in_production_and_no_actors_are_hosted()
     {
-        var health = await _client.GetAsync("/healthz", Cancel);
-        var config = await _client.GetAsync("/dapr/config", Cancel);
+        var health = await Client.GetAsync("/healthz", Cancel);
+        var config = await Client.GetAsync("/dapr/config", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         // The workflows' actors live in the sidecar's engine; the app registers none.
@@ -302,7 +283,7 @@ public sealed class OrdersApiTests : IAsyncLifetime
 
     private async Task DeliverOrder(Order order)
     {
-        var response = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(order, Topics.Orders), Cancel);
+        var response = await Client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(order, Topics.Orders), Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

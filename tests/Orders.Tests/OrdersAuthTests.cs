@@ -15,42 +15,25 @@ namespace DaprOrders.Orders.Tests;
 /// The REST API with bearer tokens on, configured as `dotnet user-jwts` configures a local run (issuer, audience
 /// and a signing key under Authentication:Schemes:Bearer), and a small POST rate limit.
 /// </summary>
-public sealed class OrdersAuthTests : IAsyncLifetime
+public sealed class OrdersAuthTests() : OrdersAppTests(Settings)
 {
     private const string Issuer = "test-issuer";
     private const string Audience = "daprorders-orders";
     private const int PermitLimit = 3;
     private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
 
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
+        ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
+        ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,
+        ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(SigningKey),
+        ["RateLimiting:PermitLimit"] = PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RateLimiting:Window"] = "01:00:00",
+    };
+
     private readonly string _customerA = $"a-{Guid.NewGuid():N}";
     private readonly string _customerB = $"b-{Guid.NewGuid():N}";
-    private WorkflowRuntime _runtime = null!;
-    private OrdersApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _runtime = await WorkflowRuntime.StartAsync();
-        _app = new OrdersApplication(_runtime.Sidecars[0], settings: new Dictionary<string, string>
-        {
-            ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
-            ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
-            ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,
-            ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(SigningKey),
-            ["RateLimiting:PermitLimit"] = PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RateLimiting:Window"] = "01:00:00",
-        });
-        _client = _app.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        await _runtime.DisposeAsync();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static Order OrderOf(string customerId) => new($"o-{Guid.NewGuid():N}", customerId, OrderState.Created, Product.Jumpers, 1, 10m);
 
@@ -90,7 +73,7 @@ public sealed class OrdersAuthTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return _client.SendAsync(request, Cancel);
+        return Client.SendAsync(request, Cancel);
     }
 
     private Task<HttpResponseMessage> GetAsync(string path, string? token)
@@ -101,10 +84,10 @@ public sealed class OrdersAuthTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return _client.SendAsync(request, Cancel);
+        return Client.SendAsync(request, Cancel);
     }
 
-    private bool Recorded(Order order) => _app.StateStore.Keys.Any(k => k.Contains(order.Id, StringComparison.Ordinal));
+    private bool Recorded(Order order) => App.StateStore.Keys.Any(k => k.Contains(order.Id, StringComparison.Ordinal));
 
     [Fact]
     public async Task Without_a_token_posting_and_reading_are_401_problems_and_nothing_is_recorded()
@@ -173,7 +156,7 @@ public sealed class OrdersAuthTests : IAsyncLifetime
     public async Task A_customer_reading_another_customers_order_gets_404_as_for_no_order_and_the_owner_gets_it()
     {
         var order = OrderOf(_customerB) with { State = OrderState.Validated };
-        _app.StateStore.Put(OrderViewProjection.KeyFor(order.Id), order);
+        App.StateStore.Put(OrderViewProjection.KeyFor(order.Id), order);
 
         using var other = await GetAsync($"/v1/orders/{order.Id}?timeout=0", Token(_customerA));
         using var otherValidated = await GetAsync($"/v1/orders/{order.Id}/validated?timeout=0", Token(_customerA));
@@ -197,7 +180,7 @@ public sealed class OrdersAuthTests : IAsyncLifetime
         var admin = claim == "role" ? Token("operator", role: "orders.admin") : Token("operator", scope: "openid orders.admin");
         var posted = OrderOf(_customerB);
         var existing = OrderOf(_customerA);
-        _app.StateStore.Put(OrderViewProjection.KeyFor(existing.Id), existing);
+        App.StateStore.Put(OrderViewProjection.KeyFor(existing.Id), existing);
 
         using var post = await PostAsync(posted, admin);
         using var get = await GetAsync($"/v1/orders/{existing.Id}?timeout=0", admin);

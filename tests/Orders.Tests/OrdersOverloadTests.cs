@@ -13,32 +13,12 @@ namespace DaprOrders.Orders.Tests;
 /// What one instance refuses when it is full, and that a refusal records nothing and says when to come back: the
 /// limits set very low (<c>Validation:MaxInFlight</c>, <c>Orders:MaxWaiting</c>) so a test can fill them.
 /// </summary>
-public sealed class OrdersOverloadTests : IAsyncLifetime
+public sealed class OrdersOverloadTests() : OrdersAppTests(new Dictionary<string, string>
 {
-    private WorkflowRuntime _runtime = null!;
-    private OrdersApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _runtime = await WorkflowRuntime.StartAsync();
-        _app = new OrdersApplication(_runtime.Sidecars[0], settings: new Dictionary<string, string>
-        {
-            ["Validation:MaxInFlight"] = "1",
-            ["Orders:MaxWaiting"] = "1",
-        });
-        _client = _app.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-        await _runtime.DisposeAsync();
-    }
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
+    ["Validation:MaxInFlight"] = "1",
+    ["Orders:MaxWaiting"] = "1",
+})
+{
     private static Order NewOrder() => new($"o-{Guid.NewGuid():N}", "c-1", OrderState.Created, Product.Jumpers, 1, 5m);
 
     [Fact]
@@ -46,14 +26,14 @@ public sealed class OrdersOverloadTests : IAsyncLifetime
     {
         var first = NewOrder();
         var second = NewOrder();
-        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
 
-        using var refused = await _client.PostAsJsonAsync("/v1/orders", second, Cancel);
+        using var refused = await Client.PostAsJsonAsync("/v1/orders", second, Cancel);
 
         await AssertBusyAsync(refused);
-        Assert.DoesNotContain(_app.StateStore.Keys, key => key.Contains(second.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(App.StateStore.Keys, key => key.Contains(second.Id, StringComparison.Ordinal));
         // The order already accepted is not new work: posting it again is still its 201.
-        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
     }
 
     [Fact]
@@ -61,37 +41,37 @@ public sealed class OrdersOverloadTests : IAsyncLifetime
     {
         var first = NewOrder();
         var second = NewOrder();
-        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
-        await AssertBusyAsync(await _client.PostAsJsonAsync("/v1/orders", second, Cancel));
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/v1/orders", first, Cancel)).StatusCode);
+        await AssertBusyAsync(await Client.PostAsJsonAsync("/v1/orders", second, Cancel));
 
-        var delivery = await _client.PostAsync(OrderSubscriptions.BroadcastRoute,
+        var delivery = await Client.PostAsync(OrderSubscriptions.BroadcastRoute,
             CloudEvents.Wrap(first with { State = OrderState.Failed }, Topics.Orders, DaprComponents.BroadcastPubSub), Cancel);
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
 
-        Assert.Equal(0, _app.Services.GetRequiredService<ValidationsInFlight>().Count);
-        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync("/v1/orders", second, Cancel)).StatusCode);
+        Assert.Equal(0, App.Services.GetRequiredService<ValidationsInFlight>().Count);
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/v1/orders", second, Cancel)).StatusCode);
     }
 
     [Fact]
     public async Task A_get_that_would_wait_beyond_the_waiting_limit_is_a_503_and_one_that_need_not_wait_is_answered()
     {
         var waiting = NewOrder();
-        var held = _client.GetAsync($"/v1/orders/{waiting.Id}?timeout=60000", Cancel);
-        await _app.WaitUntilParkedAsync(waiting.Id, 1, Cancel);
+        var held = Client.GetAsync($"/v1/orders/{waiting.Id}?timeout=60000", Cancel);
+        await App.WaitUntilParkedAsync(waiting.Id, 1, Cancel);
 
-        await AssertBusyAsync(await _client.GetAsync($"/v1/orders/{NewOrder().Id}?timeout=60000", Cancel));
-        await AssertBusyAsync(await _client.GetAsync($"/v1/orders/{NewOrder().Id}/validated?timeout=60000", Cancel));
+        await AssertBusyAsync(await Client.GetAsync($"/v1/orders/{NewOrder().Id}?timeout=60000", Cancel));
+        await AssertBusyAsync(await Client.GetAsync($"/v1/orders/{NewOrder().Id}/validated?timeout=60000", Cancel));
         // An order already in the view needs no waiter, so it is answered even now.
         var known = NewOrder();
-        var delivery = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(known, Topics.Orders), Cancel);
+        var delivery = await Client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(known, Topics.Orders), Cancel);
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
-        Assert.Equal(known, await _client.GetFromJsonAsync<Order>($"/v1/orders/{known.Id}?timeout=60000", ContractsJson.Options, Cancel));
+        Assert.Equal(known, await Client.GetFromJsonAsync<Order>($"/v1/orders/{known.Id}?timeout=60000", ContractsJson.Options, Cancel));
 
         // The held GET is still answered with its order, and its place is free again afterwards.
-        delivery = await _client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(waiting, Topics.Orders), Cancel);
+        delivery = await Client.PostAsync($"/events/{Topics.Orders}", CloudEvents.Wrap(waiting, Topics.Orders), Cancel);
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
         Assert.Equal(waiting, await (await held).Content.ReadFromJsonAsync<Order>(ContractsJson.Options, Cancel));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/v1/orders/{NewOrder().Id}?timeout=10", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/v1/orders/{NewOrder().Id}?timeout=10", Cancel)).StatusCode);
     }
 
     private static async Task AssertBusyAsync(HttpResponseMessage response)
