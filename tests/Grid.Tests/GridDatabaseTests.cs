@@ -76,4 +76,23 @@ public sealed class GridDatabaseTests : IDisposable
         using var view = new OrderGridView(database, new GridChangeFeed());
         Assert.NotNull(await view.FindAsync("o-stop", Cancel));
     }
+
+    [Fact]
+    public async Task Closing_one_databases_connections_leaves_another_databases_open()
+    {
+        using var otherFolder = new TempDatabase();
+        var stopping = GridDatabase.Open(_folder.Path, _folder.Folder);
+        var running = GridDatabase.Open(otherFolder.Path, otherFolder.Folder);
+        foreach (var database in new[] { stopping, running })
+        {
+            await database.CreateSchemaAsync(Cancel);
+            using var view = new OrderGridView(database, new GridChangeFeed());
+            await view.ApplyAsync(TestOrders.Created("o-pooled"), Cancel);
+        }
+
+        stopping.ClosePooledConnections();
+
+        Assert.False(File.Exists(_folder.Path + "-wal"));
+        Assert.True(File.Exists(otherFolder.Path + "-wal"));
+    }
 }

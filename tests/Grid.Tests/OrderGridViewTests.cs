@@ -1,6 +1,5 @@
 using DaprOrders.Contracts;
 using DaprOrders.Grid.View;
-using Microsoft.Data.Sqlite;
 
 namespace DaprOrders.Grid.Tests;
 
@@ -227,7 +226,7 @@ public sealed class OrderGridViewTests : IAsyncLifetime
     {
         await _view.ApplyAsync(TestOrders.Numbered("o", 5), Cancel);
         _view.Dispose();
-        SqliteConnection.ClearAllPools();
+        GridDatabase.Open(_database.Path, _database.Folder).ClosePooledConnections();
 
         _view = await OpenViewAsync();
         await _view.ApplyAsync(TestOrders.Created(_id), Cancel);

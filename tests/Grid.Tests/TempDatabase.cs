@@ -1,3 +1,5 @@
+using DaprOrders.Grid.View;
+
 namespace DaprOrders.Grid.Tests;
 
 /// <summary>A fresh folder for one test's SQLite file, deleted afterwards.</summary>
@@ -9,8 +11,12 @@ internal sealed class TempDatabase : IDisposable
 
     public void Dispose()
     {
-        // Pooled SQLite connections keep the file open until the pools are cleared.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // Pooled SQLite connections keep a file open until its pool is cleared; only this folder's pools, as the
+        // other tests of the process run at the same time on theirs.
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.db", SearchOption.AllDirectories))
+        {
+            GridDatabase.Open(file, Folder).ClosePooledConnections();
+        }
         Directory.Delete(Folder, recursive: true);
     }
 }

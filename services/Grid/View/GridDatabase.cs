@@ -30,6 +30,16 @@ internal sealed class GridDatabase(string connectionString)
         await ExecuteAsync(connection, Schema, cancellationToken);
     }
 
+    /// <summary>
+    /// Closes this database's idle pooled connections; the last one to close checkpoints the write-ahead log into
+    /// the file. Only this database's pool: clearing every pool of the process would close another database's too.
+    /// </summary>
+    public void ClosePooledConnections()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -76,7 +86,7 @@ internal sealed class GridDatabaseLifetime(GridDatabase database) : IHostedServi
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        SqliteConnection.ClearAllPools();
+        database.ClosePooledConnections();
         return Task.CompletedTask;
     }
 }
