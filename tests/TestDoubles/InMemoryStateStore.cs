@@ -40,25 +40,36 @@ public sealed class InMemoryStateStore : IStateStore
 
     public int SaveConflicts { get; private set; }
 
+    /// <summary>Reads served by <see cref="GetAsync{T}"/>: what a change that saves round trips can be checked by.</summary>
+    public int Reads { get; private set; }
+
     public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        StateEntry<T> entry;
-        lock (_sync)
-        {
-            entry = Live(key) is { } item
-                ? new StateEntry<T>(JsonSerializer.Deserialize<T>(item.Json, ContractsJson.Options), item.ETag)
-                : new StateEntry<T>(default, null);
-        }
-
+        var entry = Read<T>(key, countAsRead: true);
         var interfere = AfterNextGet;
         AfterNextGet = null;
         interfere?.Invoke(this);
         return Task.FromResult(entry);
     }
 
-    /// <summary>Reads a value directly, for assertions.</summary>
-    public T? Peek<T>(string key) => GetAsync<T>(key, CancellationToken.None).Result.Value;
+    /// <summary>Reads a value directly, for assertions (not counted in <see cref="Reads"/>).</summary>
+    public T? Peek<T>(string key) => Read<T>(key, countAsRead: false).Value;
+
+    private StateEntry<T> Read<T>(string key, bool countAsRead)
+    {
+        lock (_sync)
+        {
+            if (countAsRead)
+            {
+                Reads++;
+            }
+
+            return Live(key) is { } item
+                ? new StateEntry<T>(JsonSerializer.Deserialize<T>(item.Json, ContractsJson.Options), item.ETag)
+                : new StateEntry<T>(default, null);
+        }
+    }
 
     /// <summary>Writes unconditionally, for arranging a test or simulating another writer.</summary>
     public void Put<T>(string key, T value)

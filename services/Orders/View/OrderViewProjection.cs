@@ -21,6 +21,14 @@ internal sealed class OrderViewProjection(IStateStore store, ILogger<OrderViewPr
     public async Task<Order> ApplyAsync(Order order, CancellationToken cancellationToken)
     {
         var key = KeyFor(order.Id);
+        // CREATED is an order's first event: the view has not seen the order yet, so an insert-only write needs no
+        // read first (one state call instead of two). It fails when the order is there, then the read decides.
+        if (order.State == OrderState.Created && await store.TrySaveAsync(key, order, etag: null, cancellationToken))
+        {
+            logger.LogInformation("Order {OrderId} view is now {State}", order.Id, order.State);
+            return order;
+        }
+
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await store.GetAsync<Order>(key, cancellationToken);
