@@ -47,10 +47,11 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             HeartbeatIntervalMs = 500,
             MaxPollIntervalMs = 10_000,
             // librdkafka's mock broker answers an empty fetch only after the full wait, even when a record arrives
-            // meanwhile, so a hop waits half of it on average (an order takes three hops to its verdict), and every
-            // fetch scans its partitions' logs from the start (rd_kafka_mock_msgset_find: no index), so an idle
-            // consumer costs CPU in proportion to how often it asks. 25 ms rather than 100: a third of the latency
-            // with one order in flight, for more CPU per order under load and at idle (docs/performance.md).
+            // meanwhile, so a hop waits half of it on average (an order takes three hops to its verdict); an idle
+            // consumer costs CPU in proportion to how often it asks, and a fetch that finds data returns one message
+            // set per partition after walking the log from its start (rdkafka_mock_handlers.c). 25 ms rather than
+            // 100: a third of the latency with one order in flight, for more CPU under load and at idle
+            // (docs/performance.md).
             FetchWaitMaxMs = 25,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
