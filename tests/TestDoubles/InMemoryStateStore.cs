@@ -15,6 +15,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly Lock _sync = new();
     private readonly Dictionary<string, (byte[] Json, string ETag, DateTimeOffset? ExpiresAt)> _items = [];
     private long _version;
+    private int _reads;
 
     /// <summary>The clock that decides when a key saved with a time to live has expired.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -41,12 +42,13 @@ public sealed class InMemoryStateStore : IStateStore
     public int SaveConflicts { get; private set; }
 
     /// <summary>Reads served by <see cref="GetAsync{T}"/>: what a change that saves round trips can be checked by.</summary>
-    public int Reads { get; private set; }
+    public int Reads => Volatile.Read(ref _reads);
 
     public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var entry = Read<T>(key, countAsRead: true);
+        Interlocked.Increment(ref _reads);
+        var entry = Read<T>(key);
         var interfere = AfterNextGet;
         AfterNextGet = null;
         interfere?.Invoke(this);
@@ -54,17 +56,12 @@ public sealed class InMemoryStateStore : IStateStore
     }
 
     /// <summary>Reads a value directly, for assertions (not counted in <see cref="Reads"/>).</summary>
-    public T? Peek<T>(string key) => Read<T>(key, countAsRead: false).Value;
+    public T? Peek<T>(string key) => Read<T>(key).Value;
 
-    private StateEntry<T> Read<T>(string key, bool countAsRead)
+    private StateEntry<T> Read<T>(string key)
     {
         lock (_sync)
         {
-            if (countAsRead)
-            {
-                Reads++;
-            }
-
             return Live(key) is { } item
                 ? new StateEntry<T>(JsonSerializer.Deserialize<T>(item.Json, ContractsJson.Options), item.ETag)
                 : new StateEntry<T>(default, null);

@@ -21,17 +21,13 @@ internal sealed class OrderViewProjection(IStateStore store, ILogger<OrderViewPr
     public async Task<Order> ApplyAsync(Order order, CancellationToken cancellationToken)
     {
         var key = KeyFor(order.Id);
-        // CREATED is an order's first event: the view has not seen the order yet, so an insert-only write needs no
-        // read first (one state call instead of two). It fails when the order is there, then the read decides.
-        if (order.State == OrderState.Created && await store.TrySaveAsync(key, order, etag: null, cancellationToken))
-        {
-            logger.LogInformation("Order {OrderId} view is now {State}", order.Id, order.State);
-            return order;
-        }
-
+        // CREATED is an order's first event, so the view has most likely not seen the order: the first round skips
+        // the read and writes insert-only (one state call instead of two). Should the order be there, the insert
+        // fails and the next round reads and decides.
+        StateEntry<Order>? current = order.State == OrderState.Created ? new(default, null) : null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var current = await store.GetAsync<Order>(key, cancellationToken);
+            current ??= await store.GetAsync<Order>(key, cancellationToken);
             if (current.Value is { } kept && !OrderStates.Supersedes(order.State, kept.State))
             {
                 logger.LogDebug("Order {OrderId} view keeps {CurrentState}, ignoring {State}", order.Id, kept.State, order.State);
@@ -45,6 +41,7 @@ internal sealed class OrderViewProjection(IStateStore store, ILogger<OrderViewPr
             }
 
             logger.LogDebug("Order {OrderId} view changed concurrently (attempt {Attempt}); re-reading", order.Id, attempt);
+            current = null;
         }
 
         // Surfaces as a 500: Dapr redelivers the event later.
