@@ -240,6 +240,7 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
             }
         }
 
+        _context.StateStores.Dispose();
         _appHttp.Dispose();
         _telemetry?.Dispose();
     }

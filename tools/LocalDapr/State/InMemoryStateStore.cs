@@ -6,12 +6,48 @@ namespace DaprOrders.LocalDapr.State;
 /// `state.in-memory` (components-contrib state/in-memory): a map of key -> value bytes, a new opaque ETag (uuid)
 /// per write, optional TTL, first-write/last-write concurrency, and atomic multi-operation transactions.
 /// </summary>
-public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvider time)
+public sealed class InMemoryStateStore : IDisposable
 {
+    /// <summary>
+    /// How often keys whose time is up are removed: the component's clean thread runs every second
+    /// (in_memory.go startCleanThread, doCleanExpiredItems).
+    /// </summary>
+    public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _entries = new(StringComparer.Ordinal);
 
-    public ComponentDefinition Component { get; } = component;
+    /// <summary>
+    /// Every write with a TTL, soonest first, so a sweep looks only at keys that are due, not at the whole map. A
+    /// key written again keeps its older item here until that is due; the sweep then finds the key's newer expiry.
+    /// </summary>
+    private readonly PriorityQueue<string, DateTimeOffset> _expiries = new();
+
+    private readonly TimeProvider _time;
+    private readonly ITimer _sweep;
+
+    public InMemoryStateStore(ComponentDefinition component, TimeProvider time)
+    {
+        Component = component;
+        _time = time;
+        _sweep = time.CreateTimer(static store => ((InMemoryStateStore)store!).RemoveExpired(), this, ExpirySweepInterval, ExpirySweepInterval);
+    }
+
+    public ComponentDefinition Component { get; }
+
+    /// <summary>
+    /// Keys held, expired ones not yet swept included.
+    /// </summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// Null when missing or expired.
@@ -41,8 +77,8 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
                 {
                     StateUpsert upsert => new StoredState(
                         upsert.Value.ToArray(),
-                        Guid.NewGuid().ToString(),
-                        upsert.TtlSeconds is int ttl and > 0 ? time.GetUtcNow().AddSeconds(ttl) : null),
+                        Guid.NewGuid(),
+                        upsert.TtlSeconds is int ttl and > 0 ? _time.GetUtcNow().AddSeconds(ttl) : null),
                     _ => null,
                 };
             }
@@ -52,14 +88,39 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
                 if (state is null)
                 {
                     _entries.Remove(key);
+                    continue;
                 }
-                else
+
+                _entries[key] = state;
+                if (state.ExpiresAt is { } expires)
                 {
-                    _entries[key] = state;
+                    _expiries.Enqueue(key, expires);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Removes the keys whose time is up, as the component's clean thread does: without it an expired key would
+    /// stay in memory until it is next read or written, and many never are (an email join that was never paid).
+    /// </summary>
+    public void RemoveExpired()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            while (_expiries.TryPeek(out var key, out var due) && due <= now)
+            {
+                _expiries.Dequeue();
+                if (_entries.TryGetValue(key, out var state) && state.ExpiresAt <= now)
+                {
+                    _entries.Remove(key);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
 
     /// <summary>
     /// daprd's ETag rules: a given ETag must match the stored one (and the key must exist); first-write without an
@@ -87,7 +148,7 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
             return null;
         }
 
-        if (state.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        if (state.ExpiresAt is { } expires && expires <= _time.GetUtcNow())
         {
             _entries.Remove(key);
             return null;
@@ -97,7 +158,14 @@ public sealed class InMemoryStateStore(ComponentDefinition component, TimeProvid
     }
 }
 
-public sealed record StoredState(ReadOnlyMemory<byte> Value, string ETag, DateTimeOffset? ExpiresAt);
+/// <summary>
+/// A stored value. Its ETag is kept as the uuid it is and formatted when asked for: a store holds a few million
+/// entries after a long run, and the string would be ~100 bytes of each.
+/// </summary>
+public sealed record StoredState(ReadOnlyMemory<byte> Value, Guid Version, DateTimeOffset? ExpiresAt)
+{
+    public string ETag => Version.ToString();
+}
 
 /// <summary>
 /// A write or delete of one key; <see cref="ETag"/> null or empty = none given.

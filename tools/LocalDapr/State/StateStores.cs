@@ -8,7 +8,7 @@ namespace DaprOrders.LocalDapr.State;
 /// <summary>
 /// One store per `state.*` component, shared by all sidecars of the runtime (as daprd shares the backing store).
 /// </summary>
-public sealed class StateStores
+public sealed class StateStores : IDisposable
 {
     private readonly Dictionary<string, InMemoryStateStore> _stores;
 
@@ -40,6 +40,14 @@ public sealed class StateStores
     /// </summary>
     public InMemoryStateStore? Find(string name, string appId) =>
         _stores.TryGetValue(name, out var store) && store.Component.IsVisibleTo(appId) ? store : null;
+
+    public void Dispose()
+    {
+        foreach (var store in _stores.Values)
+        {
+            store.Dispose();
+        }
+    }
 }
 
 /// <summary>

@@ -381,8 +381,10 @@ public sealed class WorkflowEngine : IDisposable
             if (instance.IsTerminal)
             {
                 WorkflowSpans.EndRun(instance);
-                // Its history is in the store; memory keeps what GetInstance answers.
+                // Its history is in the store; memory keeps what GetInstance answers (not the emptied list's array:
+                // thousands of finished instances wait for their purge).
                 instance.History.Clear();
+                instance.History.TrimExcess();
                 if (_retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
                 {
                     var executionId = instance.ExecutionId;
