@@ -14,6 +14,17 @@ public sealed class ProductStockActor : Actor, IProductStockActor
     public const string TypeName = "ProductStockActor";
     internal const string StockKey = "stock";
 
+    /// <summary>
+    /// How many decisions an activation keeps in the state manager's cache. The SDK's state manager holds every key
+    /// the actor read or wrote until it deactivates, and every save walks all of them (Dapr.Actors
+    /// ActorStateManager.SaveStateAsync): a product actor kept busy for hours would hold one decision per order it
+    /// took, and each call would cost more than the one before. Past this many the cache is dropped after a save; the
+    /// next call reads the stock again.
+    /// </summary>
+    internal const int DecisionsCachedAtMost = 256;
+
+    private int _decisionsCached;
+
     public ProductStockActor(ActorHost host)
         : base(host)
     {
@@ -106,5 +117,10 @@ public sealed class ProductStockActor : Actor, IProductStockActor
 
         await StateManager.SaveStateAsync(cancellationToken);
         InventoryMetrics.Record(Id.GetId(), nextStock);
+        if (++_decisionsCached >= DecisionsCachedAtMost)
+        {
+            await StateManager.ClearCacheAsync(cancellationToken);
+            _decisionsCached = 0;
+        }
     }
 }

@@ -157,4 +157,34 @@ public sealed class ProductStockActorTests : IDisposable
         Assert.Equal(OrderValidationResult.Pass, await Reserve(order));
         Assert.Equal(new ProductStock(1, 1), Stock);
     }
+
+    [Fact]
+    public async Task An_activation_that_takes_many_orders_keeps_a_bounded_cache_and_the_same_answers()
+    {
+        const int orders = ProductStockActor.DecisionsCachedAtMost * 3;
+        await SetStock(orders);
+        var host = ActorHost.CreateForTest<ProductStockActor>(new ActorTestOptions
+        {
+            ActorId = new ActorId(ProductStockActor.IdFor(Item)),
+            JsonSerializerOptions = ContractsJson.Options,
+        });
+        var actor = new ProductStockActor(host, _state);
+        var first = NewOrder(1);
+        var largestCache = 0;
+
+        Assert.Equal(OrderValidationResult.Pass, (await actor.ReserveAsync(first, Cancel)).Result);
+        for (var i = 1; i < orders; i++)
+        {
+            Assert.Equal(OrderValidationResult.Pass, (await actor.ReserveAsync(NewOrder(1), Cancel)).Result);
+            largestCache = Math.Max(largestCache, _state.CachedKeys);
+        }
+
+        // The stock and at most the bound of decisions, not one per order taken.
+        Assert.InRange(largestCache, 1, ProductStockActor.DecisionsCachedAtMost + 1);
+        Assert.Equal(new ProductStock(orders, orders), Stock);
+        // Decided before the cache was dropped: read back from the store, not reserved again.
+        Assert.Equal(OrderValidationResult.Pass, (await actor.ReserveAsync(first, Cancel)).Result);
+        Assert.Equal(OrderValidationResult.Fail, (await actor.ReserveAsync(NewOrder(1), Cancel)).Result);
+        Assert.Equal(new ProductStock(orders, orders), Stock);
+    }
 }

@@ -8,7 +8,9 @@ namespace DaprOrders.TestDoubles;
 /// An actor state manager for <c>ActorHost.CreateForTest</c>: changes stay in a per-turn cache until
 /// <see cref="SaveStateAsync"/> commits them as JSON, as the real one does. <see cref="Restart"/> drops what was
 /// not saved (a crash); a fresh actor instance over the same manager then sees only committed state.
-/// <see cref="FailNextSave"/> makes the next commit throw (the sidecar is unreachable).
+/// <see cref="FailNextSave"/> makes the next commit throw (the sidecar is unreachable). <see cref="CachedKeys"/>
+/// counts the keys the SDK's state manager would hold: each one found or set, kept across saves until the cache is
+/// cleared or the activation ends (Dapr.Actors ActorStateManager).
 /// </summary>
 public sealed class InMemoryActorStateManager : IActorStateManager
 {
@@ -16,11 +18,23 @@ public sealed class InMemoryActorStateManager : IActorStateManager
     private readonly Dictionary<string, byte[]> _committed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object?> _changes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _cached = new(StringComparer.Ordinal);
     private bool _failNextSave;
 
     public JsonSerializerOptions JsonOptions { get; init; } = ContractsJson.Options;
 
     public int Saves { get; private set; }
+
+    public int CachedKeys
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _cached.Count;
+            }
+        }
+    }
 
     /// <summary>The committed value of <paramref name="key"/>, as a fresh activation would read it.</summary>
     public T? Committed<T>(string key)
@@ -40,6 +54,7 @@ public sealed class InMemoryActorStateManager : IActorStateManager
         {
             _changes.Clear();
             _removed.Clear();
+            _cached.Clear();
         }
     }
 
@@ -57,9 +72,13 @@ public sealed class InMemoryActorStateManager : IActorStateManager
                 return Task.FromResult(new ConditionalValue<T>(true, (T)changed!));
             }
 
-            return Task.FromResult(_committed.TryGetValue(stateName, out var json)
-                ? new ConditionalValue<T>(true, JsonSerializer.Deserialize<T>(json, JsonOptions)!)
-                : new ConditionalValue<T>(false, default!));
+            if (!_committed.TryGetValue(stateName, out var json))
+            {
+                return Task.FromResult(new ConditionalValue<T>(false, default!));
+            }
+
+            _cached.Add(stateName);
+            return Task.FromResult(new ConditionalValue<T>(true, JsonSerializer.Deserialize<T>(json, JsonOptions)!));
         }
     }
 
@@ -75,6 +94,7 @@ public sealed class InMemoryActorStateManager : IActorStateManager
         {
             _removed.Remove(stateName);
             _changes[stateName] = value;
+            _cached.Add(stateName);
         }
 
         return Task.CompletedTask;
@@ -167,6 +187,7 @@ public sealed class InMemoryActorStateManager : IActorStateManager
         {
             _changes.Remove(stateName);
             _removed.Remove(stateName);
+            _cached.Remove(stateName);
         }
 
         return Task.CompletedTask;
@@ -196,6 +217,7 @@ public sealed class InMemoryActorStateManager : IActorStateManager
             foreach (var key in _removed)
             {
                 _committed.Remove(key);
+                _cached.Remove(key);
             }
 
             _changes.Clear();

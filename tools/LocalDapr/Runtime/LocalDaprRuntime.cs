@@ -74,8 +74,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         // The sidecars' request logs (two lines per API call) only when asked for; the runtime's own at Information.
+        // gRPC's server logs each call it answers with an error status at Information: under load, thousands a
+        // minute of ETag mismatches that the orders view retries. The status goes back to the caller, whose log it is.
         var loggers = options.LoggerFactory ?? LoggerFactory.Create(logging => logging
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning)
             .AddSimpleConsole(c => c.SingleLine = true));
         var resources = options.Resources ?? ResourceLoader.Load(options.ResourcesPaths);
         var context = new RuntimeContext(options, resources, loggers, new StateStores(resources, options.Time));
