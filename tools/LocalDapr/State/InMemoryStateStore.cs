@@ -12,7 +12,7 @@ public sealed class InMemoryStateStore : IDisposable
     /// How often keys whose time is up are removed: the component's clean thread runs every second
     /// (in_memory.go startCleanThread, doCleanExpiredItems).
     /// </summary>
-    public static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ExpirySweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _entries = new(StringComparer.Ordinal);
