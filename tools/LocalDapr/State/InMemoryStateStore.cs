@@ -112,7 +112,7 @@ public sealed class InMemoryStateStore : IDisposable
             while (_expiries.TryPeek(out var key, out var due) && due <= now)
             {
                 _expiries.Dequeue();
-                if (_entries.TryGetValue(key, out var state) && state.ExpiresAt <= now)
+                if (_entries.TryGetValue(key, out var state) && state.IsExpiredAt(now))
                 {
                     _entries.Remove(key);
                 }
@@ -148,7 +148,7 @@ public sealed class InMemoryStateStore : IDisposable
             return null;
         }
 
-        if (state.ExpiresAt is { } expires && expires <= _time.GetUtcNow())
+        if (state.IsExpiredAt(_time.GetUtcNow()))
         {
             _entries.Remove(key);
             return null;
@@ -165,6 +165,11 @@ public sealed class InMemoryStateStore : IDisposable
 public sealed record StoredState(ReadOnlyMemory<byte> Value, Guid Version, DateTimeOffset? ExpiresAt)
 {
     public string ETag => Version.ToString();
+
+    /// <summary>
+    /// Whether its time is up at <paramref name="now"/>: the same rule for a read and for the sweep.
+    /// </summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt <= now;
 }
 
 /// <summary>
