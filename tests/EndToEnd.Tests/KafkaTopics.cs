@@ -111,7 +111,5 @@ public sealed class KafkaTopics(string bootstrapServers)
             GroupId = groupId,
             EnableAutoCommit = false,
             EnablePartitionEof = true,
-            // The mock broker holds a fetch with nothing new for the whole wait: keep it short for a quick read.
-            FetchWaitMaxMs = 10,
         }).SetLogHandler((_, _) => { }).Build();
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DaprOrders.Loaders.Tests;
 
 /// <summary>
-/// `topic tail` against a real Kafka protocol endpoint: the local runtime's broker, librdkafka's mock cluster.
+/// `topic tail` against a real Kafka protocol endpoint: the local runtime's broker.
 /// </summary>
 public sealed class TopicTailTests
 {
@@ -15,7 +15,7 @@ public sealed class TopicTailTests
     [Fact]
     public async Task Tail_from_the_beginning_prints_each_record_with_its_cloud_event_data()
     {
-        using var kafka = KafkaCluster.Start(brokers: 1, NullLogger.Instance);
+        await using var kafka = KafkaCluster.Start(NullLogger.Instance);
         var topic = $"tail-{Guid.NewGuid():N}";
         await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"1","data":{"id":"o-1","state":"CREATED"}}"""), TestContext.Current.CancellationToken);
         await kafka.ProduceAsync(topic, Record("o-1", """{"specversion":"1.0","source":"orders","id":"2","data":{"id":"o-1","state":"VALIDATED"}}"""), TestContext.Current.CancellationToken);

@@ -41,18 +41,14 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             EnableAutoCommit = false,
             AutoOffsetReset = initialOffset,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-            // Short group timeouts: the mock coordinator completes a rebalance only after members rejoin or these
-            // pass, and the stop of an instance should hand its partitions over quickly.
+            // Short group timeouts: a rebalance completes once every member has joined again or these pass, and the
+            // stop of an instance should hand its partitions over quickly.
             SessionTimeoutMs = 6_000,
             HeartbeatIntervalMs = 500,
             MaxPollIntervalMs = 10_000,
-            // librdkafka's mock broker answers an empty fetch only after the full wait, even when a record arrives
-            // meanwhile, so a hop waits half of it on average (an order takes three hops to its verdict); an idle
-            // consumer costs CPU in proportion to how often it asks, and a fetch that finds data returns one message
-            // set per partition after walking the log from its start (rdkafka_mock_handlers.c). 25 ms rather than
-            // 100: a third of the latency with one order in flight, for more CPU under load and at idle
-            // (docs/performance.md).
-            FetchWaitMaxMs = 25,
+            // The broker answers a waiting fetch as soon as a record arrives, so the wait costs no latency; it only
+            // sets how often an idle consumer asks (librdkafka's default, 500 ms).
+            FetchWaitMaxMs = 500,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnAssigned)

@@ -49,9 +49,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
 
     private KafkaCluster StartCluster()
     {
-        // One broker: what the apps see of Kafka does not change with the count (partitions, groups, offsets), and
-        // each broker more is one more fetch loop per consumer (four brokers doubled the idle CPU).
-        var started = KafkaCluster.Start(brokers: 1, _logger);
+        var started = KafkaCluster.Start(_logger);
         foreach (var component in _components.Values)
         {
             _logger.LogInformation("pubsub {Component}: brokers '{Brokers}' replaced by the local Kafka cluster {BootstrapServers}",
@@ -195,7 +193,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
             var byTopic = group.ToDictionary(s => s.Topic, StringComparer.Ordinal);
             foreach (var topic in byTopic.Keys)
             {
-                await _cluster.Value.EnsureTopicAsync(topic, cancellationToken);
+                _cluster.Value.EnsureTopic(topic);
             }
 
             var handler = new MessageHandler(
@@ -270,7 +268,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
         if (_cluster.IsValueCreated)
         {
-            _cluster.Value.Dispose();
+            await _cluster.Value.DisposeAsync();
         }
     }
 
