@@ -97,12 +97,47 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
         // nor heartbeats, as a crashed consumer.
         using var silent = new TcpClient();
         await silent.ConnectAsync("127.0.0.1", _broker.Port, Ct);
-        var joined = await JoinGroupV0Async(silent.GetStream(), "crashers", sessionTimeoutMs: 1_000);
+        var joined = await JoinGroupV0Async(silent.GetStream(), "crashers", sessionTimeoutMs: 1_000, "range");
         Assert.Equal(KafkaErrorNone, joined.Error);
         Assert.Equal(1, joined.Generation);
 
         await using var member = GroupMember.Join(_broker.BootstrapServers, "crashers", _topic);
         await member.WaitForAssignmentAsync(count: 4);
+    }
+
+    [Fact]
+    public async Task A_join_without_a_protocol_every_member_supports_is_refused_and_the_group_carries_on()
+    {
+        await using var member = GroupMember.Join(_broker.BootstrapServers, "choosers", _topic);
+        await member.WaitForAssignmentAsync(count: 4);
+
+        using var other = new TcpClient();
+        await other.ConnectAsync("127.0.0.1", _broker.Port, Ct);
+        Assert.Equal(KafkaErrorInconsistentGroupProtocol, (await JoinGroupV0Async(other.GetStream(), "choosers", 6_000, "not-range")).Error);
+        Assert.Equal(KafkaErrorInconsistentGroupProtocol, (await JoinGroupV0Async(other.GetStream(), "choosers", 6_000)).Error);
+
+        using var producer = Producer();
+        await producer.ProduceAsync(new TopicPartition(_topic, 0), new Message<string, string> { Key = "k", Value = "still served" }, Ct);
+        Assert.Equal(4, member.Assigned.Count);
+    }
+
+    [Fact]
+    public async Task An_idempotent_producer_gets_a_producer_id_and_its_records_are_stored()
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = _broker.BootstrapServers,
+            EnableIdempotence = true,
+        }).SetLogHandler((_, _) => { }).Build();
+        var partition = new TopicPartition(_topic, 1);
+        var first = await producer.ProduceAsync(partition, new Message<string, string> { Key = "k", Value = "one" }, Ct);
+        var second = await producer.ProduceAsync(partition, new Message<string, string> { Key = "k", Value = "two" }, Ct);
+        Assert.Equal([0L, 1L], [first.Offset.Value, second.Offset.Value]);
+
+        using var consumer = Consumer("idempotent-readers");
+        consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
+        Assert.Equal("one", (await Task.Run(() => consumer.Consume(TestRuntime.Timeout), Ct))?.Message.Value);
+        Assert.Equal("two", (await Task.Run(() => consumer.Consume(TestRuntime.Timeout), Ct))?.Message.Value);
     }
 
     [Fact]
@@ -159,6 +194,7 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
     }
 
     private const short KafkaErrorNone = 0;
+    private const short KafkaErrorInconsistentGroupProtocol = 23;
 
     private IProducer<string, string> Producer() =>
         new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _broker.BootstrapServers, LingerMs = 0 })
@@ -174,8 +210,8 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
             FetchWaitMaxMs = fetchWaitMs,
         }).SetLogHandler((_, _) => { }).Build();
 
-    /// <summary>JoinGroup v0 by hand: group, session timeout, no member id, protocol type and one protocol.</summary>
-    private static async Task<(short Error, int Generation)> JoinGroupV0Async(NetworkStream stream, string group, int sessionTimeoutMs)
+    /// <summary>JoinGroup v0 by hand: group, session timeout, no member id, protocol type and protocols (empty metadata).</summary>
+    private static async Task<(short Error, int Generation)> JoinGroupV0Async(NetworkStream stream, string group, int sessionTimeoutMs, params string[] protocols)
     {
         var body = new List<byte>();
         void Int16(short v) => body.AddRange([(byte)(v >> 8), (byte)v]);
@@ -194,9 +230,12 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
         Int32(sessionTimeoutMs);
         String("");
         String("consumer");
-        Int32(1);
-        String("range");
-        Int32(0);
+        Int32(protocols.Length);
+        foreach (var protocol in protocols)
+        {
+            String(protocol);
+            Int32(0);
+        }
 
         var frame = new byte[4 + body.Count];
         BinaryPrimitives.WriteInt32BigEndian(frame, body.Count);
@@ -246,7 +285,7 @@ public sealed class KafkaBrokerTests : IAsyncLifetime
             _poll.Start();
         }
 
-        public IReadOnlyList<TopicPartition> Assigned
+        public List<TopicPartition> Assigned
         {
             get
             {

@@ -10,12 +10,14 @@ namespace DaprOrders.LocalDapr.PubSub.Kafka;
 /// </summary>
 internal sealed class ConsumerGroup(string id, TimeProvider time)
 {
+    private readonly long _created = time.GetTimestamp();
     private readonly Lock _gate = new();
     private readonly List<Member> _members = [];
     private readonly Dictionary<(string Topic, int Partition), CommittedOffset> _offsets = [];
     private GroupState _state = GroupState.Empty;
     private int _generation;
     private string? _protocol;
+    private string? _protocolType;
     private string? _leader;
     private long _rebalanceDeadline;
 
@@ -36,7 +38,7 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
                 return Task.FromResult(JoinResult.Failed(KafkaErrors.UnknownMemberId, request.MemberId));
             }
 
-            if (!SharesAProtocol(request.Protocols, except: member))
+            if (!CanJoin(request, member))
             {
                 if (member.Protocols.Count == 0)
                 {
@@ -46,6 +48,7 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
                 return Task.FromResult(JoinResult.Failed(KafkaErrors.InconsistentGroupProtocol, request.MemberId));
             }
 
+            _protocolType = request.ProtocolType;
             member.Protocols = request.Protocols;
             member.SessionTimeoutMs = request.SessionTimeoutMs;
             member.RebalanceTimeoutMs = request.RebalanceTimeoutMs;
@@ -100,6 +103,7 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
                 return Task.FromResult(new SyncResult(KafkaErrors.None, member.Assignment));
             }
 
+            member.PendingSync?.TrySetResult(new SyncResult(KafkaErrors.RebalanceInProgress, []));
             member.PendingSync = new TaskCompletionSource<SyncResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             return member.PendingSync.Task;
         }
@@ -116,8 +120,8 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
             }
 
             member.LastSeen = Now;
-            return _state == GroupState.PreparingRebalance ? KafkaErrors.RebalanceInProgress
-                : generation != _generation ? KafkaErrors.IllegalGeneration
+            return generation != _generation ? KafkaErrors.IllegalGeneration
+                : _state == GroupState.PreparingRebalance ? KafkaErrors.RebalanceInProgress
                 : KafkaErrors.None;
         }
     }
@@ -224,13 +228,31 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
         }
     }
 
-    private long Now => time.GetTimestamp() * 1000 / time.TimestampFrequency;
+    /// <summary>Milliseconds since the group was created.</summary>
+    private long Now => (long)time.GetElapsedTime(_created).TotalMilliseconds;
 
     private Member? Find(string memberId) => _members.Find(m => m.Id == memberId);
 
-    private bool SharesAProtocol(IReadOnlyList<(string Name, byte[] Metadata)> protocols, Member except) =>
-        _members.Where(m => m != except && m.Protocols.Count > 0)
-            .All(m => m.Protocols.Any(p => protocols.Any(q => q.Name == p.Name)));
+    /// <summary>
+    /// As Kafka's coordinator: a member names at least one protocol, of the group's protocol type, and one at least
+    /// that every other member supports too (so the vote always has a candidate).
+    /// </summary>
+    private bool CanJoin(JoinRequest request, Member member)
+    {
+        var others = _members.Where(m => m != member && m.Protocols.Count > 0).ToList();
+        if (request.Protocols.Count == 0 || (others.Count > 0 && request.ProtocolType != _protocolType))
+        {
+            return false;
+        }
+
+        var common = request.Protocols.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var other in others)
+        {
+            common.IntersectWith(other.Protocols.Select(p => p.Name));
+        }
+
+        return common.Count > 0;
+    }
 
     private void Remove(Member member)
     {
@@ -328,7 +350,7 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
     }
 }
 
-internal sealed record JoinRequest(string MemberId, string ClientId, int SessionTimeoutMs, int RebalanceTimeoutMs, IReadOnlyList<(string Name, byte[] Metadata)> Protocols);
+internal sealed record JoinRequest(string MemberId, string ClientId, string ProtocolType, int SessionTimeoutMs, int RebalanceTimeoutMs, IReadOnlyList<(string Name, byte[] Metadata)> Protocols);
 
 internal sealed record JoinResult(short Error, int Generation, string? Protocol, string? Leader, string MemberId, IReadOnlyList<(string Id, byte[] Metadata)> Members)
 {

@@ -19,6 +19,7 @@ internal static class KafkaApis
     public const short LeaveGroup = 13;
     public const short SyncGroup = 14;
     public const short ApiVersions = 18;
+    public const short InitProducerId = 22;
 
     /// <summary>Produce v3 is the first with record batches (magic 2), Fetch v4 the first that returns them.</summary>
     public static readonly IReadOnlyList<(short Key, short Min, short Max)> Supported =
@@ -35,6 +36,7 @@ internal static class KafkaApis
         (LeaveGroup, 0, 1),
         (SyncGroup, 0, 1),
         (ApiVersions, 0, 3),
+        (InitProducerId, 0, 1),
     ];
 
     public static bool IsSupported(short key, short version) =>

@@ -81,7 +81,12 @@ public sealed partial class KafkaBroker
         var body = call.Body;
         _ = body.Int32();
         var maxWait = TimeSpan.FromMilliseconds(Math.Max(0, body.Int32()));
-        _ = body.Int32();
+        // A fetch that asks for no bytes at least is answered at once.
+        if (body.Int32() <= 0)
+        {
+            maxWait = TimeSpan.Zero;
+        }
+
         var maxBytes = body.Int32();
         _ = body.Int8();
         var version = call.Version;
@@ -118,31 +123,39 @@ public sealed partial class KafkaBroker
         }
     }
 
+    /// <summary>
+    /// Reads each partition; "found" when one has records or an error (either is answered at once, as a broker
+    /// does). Once the fetch's byte budget is spent, later partitions come back empty (KIP-74: only the first
+    /// batch may exceed it).
+    /// </summary>
     private (List<FetchedTopic> Results, bool Found) ReadPartitions(
         List<(string Topic, List<(int Partition, long Offset, int MaxBytes)> Partitions)> wanted, int maxBytes)
     {
         var found = false;
+        var anyRecords = false;
         var budget = maxBytes;
         var results = wanted.Select(topic => new FetchedTopic(topic.Topic, [.. topic.Partitions.Select(p =>
         {
             var log = Partition(topic.Topic, p.Partition);
             if (log is null)
             {
+                found = true;
                 return new FetchedPartition(p.Partition, KafkaErrors.UnknownTopicOrPartition, -1, -1, []);
             }
 
-            var logStart = log.LogStartOffset;
-            var highWatermark = log.HighWatermark;
-            var batches = log.Read(p.Offset, Math.Min(p.MaxBytes, Math.Max(budget, 1)));
-            if (batches is null)
+            var read = log.Read(p.Offset, Math.Min(p.MaxBytes, Math.Max(budget, 0)));
+            if (read.Batches is null)
             {
-                return new FetchedPartition(p.Partition, KafkaErrors.OffsetOutOfRange, highWatermark, logStart, []);
+                found = true;
+                return new FetchedPartition(p.Partition, KafkaErrors.OffsetOutOfRange, read.HighWatermark, read.LogStartOffset, []);
             }
 
+            var batches = anyRecords && budget <= 0 ? [] : read.Batches;
             var size = batches.Sum(b => b.Length);
             budget -= size;
+            anyRecords |= size > 0;
             found |= size > 0;
-            return new FetchedPartition(p.Partition, KafkaErrors.None, highWatermark, logStart, batches);
+            return new FetchedPartition(p.Partition, KafkaErrors.None, read.HighWatermark, read.LogStartOffset, batches);
         })])).ToList();
         return (results, found);
     }

@@ -26,11 +26,11 @@ public sealed partial class KafkaBroker
         var sessionTimeout = body.Int32();
         var rebalanceTimeout = call.Version >= 1 ? body.Int32() : sessionTimeout;
         var memberId = body.String();
-        _ = body.String();
+        var protocolType = body.String();
         var protocols = body.Array(r => (Name: r.String(), Metadata: r.NullableBytes() ?? []));
         var result = groupId.Length == 0
             ? JoinResult.Failed(KafkaErrors.InvalidGroupId, memberId)
-            : await Group(groupId).JoinAsync(new JoinRequest(memberId, call.ClientId, sessionTimeout, rebalanceTimeout, protocols)).WaitAsync(cancellationToken);
+            : await Group(groupId).JoinAsync(new JoinRequest(memberId, call.ClientId, protocolType, sessionTimeout, rebalanceTimeout, protocols)).WaitAsync(cancellationToken);
         if (call.Version >= 2)
         {
             response.Int32(0);
@@ -46,8 +46,8 @@ public sealed partial class KafkaBroker
         var generation = call.Body.Int32();
         var memberId = call.Body.String();
         var assignments = call.Body.Array(r => (MemberId: r.String(), Assignment: r.NullableBytes() ?? []));
-        var result = _groups.TryGetValue(groupId, out var group)
-            ? await group.SyncAsync(memberId, generation, assignments).WaitAsync(cancellationToken)
+        var result = groupId.Length == 0 ? new SyncResult(KafkaErrors.InvalidGroupId, [])
+            : _groups.TryGetValue(groupId, out var group) ? await group.SyncAsync(memberId, generation, assignments).WaitAsync(cancellationToken)
             : new SyncResult(KafkaErrors.UnknownMemberId, []);
         return Throttle(call, response, since: 1).Int16(result.Error).Bytes(result.Assignment);
     }
@@ -57,7 +57,9 @@ public sealed partial class KafkaBroker
         var groupId = call.Body.String();
         var generation = call.Body.Int32();
         var memberId = call.Body.String();
-        var error = _groups.TryGetValue(groupId, out var group) ? group.Heartbeat(memberId, generation) : KafkaErrors.UnknownMemberId;
+        var error = groupId.Length == 0 ? KafkaErrors.InvalidGroupId
+            : _groups.TryGetValue(groupId, out var group) ? group.Heartbeat(memberId, generation)
+            : KafkaErrors.UnknownMemberId;
         return Throttle(call, response, since: 1).Int16(error);
     }
 
@@ -65,7 +67,9 @@ public sealed partial class KafkaBroker
     {
         var groupId = call.Body.String();
         var memberId = call.Body.String();
-        var error = _groups.TryGetValue(groupId, out var group) ? group.Leave(memberId) : KafkaErrors.UnknownMemberId;
+        var error = groupId.Length == 0 ? KafkaErrors.InvalidGroupId
+            : _groups.TryGetValue(groupId, out var group) ? group.Leave(memberId)
+            : KafkaErrors.UnknownMemberId;
         return Throttle(call, response, since: 1).Int16(error);
     }
 
@@ -80,7 +84,9 @@ public sealed partial class KafkaBroker
         var topics = body.Array(r => (Name: r.String(), Partitions: r.Array(p => (Index: p.Int32(), Offset: p.Int64(), Metadata: p.NullableString()))));
         var error = groupId.Length == 0
             ? KafkaErrors.InvalidGroupId
-            : Group(groupId).Commit(memberId, generation, topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.Index, p.Offset, p.Metadata))));
+            : Group(groupId).Commit(memberId, generation, topics.SelectMany(t => t.Partitions
+                .Where(p => Partition(t.Name, p.Index) is not null)
+                .Select(p => (t.Name, p.Index, p.Offset, p.Metadata))));
         return Throttle(call, response, since: 3).Array(topics, (w, topic) => w.String(topic.Name).Array(topic.Partitions, (p, r) =>
             p.Int32(r.Index).Int16(error == KafkaErrors.None && Partition(topic.Name, r.Index) is null ? KafkaErrors.UnknownTopicOrPartition : error)));
     }

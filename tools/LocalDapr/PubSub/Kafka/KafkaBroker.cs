@@ -37,6 +37,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _expiry;
     private readonly Task _accepting;
+    private long _lastProducerId;
 
     private KafkaBroker(TcpListener listener, TimeProvider time, ILogger logger)
     {
@@ -95,7 +96,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         foreach (var group in _groups.Values)
         {
-            group.ExpireMembers();
+            try
+            {
+                group.ExpireMembers();
+            }
+            catch (Exception e)
+            {
+                // A timer callback must not throw: that would end the process.
+                _logger.LogError(e, "Kafka broker: expiring members of group {Group} failed", group.Id);
+            }
         }
     }
 
@@ -122,6 +131,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
+        // Off the accept loop at once, so one connection's first request never delays the next accept.
+        await Task.Yield();
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var size = new byte[4];
         try
@@ -159,6 +170,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             _logger.LogDebug("Kafka broker: closing a connection after a malformed request: {Reason}", e.Message);
         }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Kafka broker: closing a connection after a request it could not answer");
+        }
     }
 
     private async Task<KafkaWriter?> HandleAsync(KafkaReader request, CancellationToken cancellationToken)
@@ -192,6 +207,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             KafkaApis.SyncGroup => await SyncGroupAsync(call, response, cancellationToken),
             KafkaApis.Heartbeat => Heartbeat(call, response),
             KafkaApis.LeaveGroup => LeaveGroup(call, response),
+            KafkaApis.InitProducerId => InitProducerId(call, response),
             _ => throw new UnsupportedRequestException($"API {apiKey} is not served"),
         };
     }
@@ -222,6 +238,21 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
         response.Int16(KafkaErrors.None).Array(KafkaApis.Supported, (w, api) => w.Int16(api.Key).Int16(api.Min).Int16(api.Max));
         return version >= 1 ? response.Int32(0) : response;
+    }
+
+    /// <summary>
+    /// InitProducerId v0-v1, for idempotent producers (the Java client's default since 3.0): a new producer id with
+    /// epoch 0. Their sequence numbers are not checked: one broker in memory neither loses nor reorders a produce.
+    /// Transactions are not served: a transactional id is refused.
+    /// </summary>
+    private KafkaWriter InitProducerId(Request call, KafkaWriter response)
+    {
+        var transactionalId = call.Body.NullableString();
+        _ = call.Body.Int32();
+        response.Int32(0);
+        return transactionalId is null
+            ? response.Int16(KafkaErrors.None).Int64(Interlocked.Increment(ref _lastProducerId)).Int16(0)
+            : response.Int16(KafkaErrors.TransactionalIdAuthorizationFailed).Int64(-1).Int16(-1);
     }
 
     public async ValueTask DisposeAsync()

@@ -14,4 +14,5 @@ internal static class KafkaErrors
     public const short UnknownMemberId = 25;
     public const short RebalanceInProgress = 27;
     public const short UnsupportedVersion = 35;
+    public const short TransactionalIdAuthorizationFailed = 53;
 }

@@ -14,6 +14,8 @@ internal sealed class PartitionLog
     private const int LastOffsetDeltaAt = 23;
     private const int MagicAt = 16;
     private const int MaxTimestampAt = 35;
+    private const int RecordCountAt = 57;
+    private const int HeaderSize = 61;
 
     private readonly Lock _gate = new();
     private readonly List<StoredBatch> _batches = [];
@@ -94,34 +96,34 @@ internal sealed class PartitionLog
 
     /// <summary>
     /// The batches from the one holding <paramref name="offset"/> on, at least one and then as many as fit in
-    /// <paramref name="maxBytes"/> (KIP-74: a batch larger than the limit still comes back alone). Null when
-    /// the offset is outside the log.
+    /// <paramref name="maxBytes"/> (KIP-74: a batch larger than the limit still comes back alone), with the log's
+    /// ends as of the same moment. Batches are null when the offset is outside the log.
     /// </summary>
-    public List<ReadOnlyMemory<byte>>? Read(long offset, int maxBytes)
+    public LogRead Read(long offset, int maxBytes)
     {
         lock (_gate)
         {
-            if (offset < _logStart || offset > _next)
-            {
-                return null;
-            }
-
-            var batches = new List<ReadOnlyMemory<byte>>();
-            var size = 0;
-            for (var i = IndexOf(offset); i < _batches.Count; i++)
-            {
-                var bytes = _batches[i].Bytes;
-                if (batches.Count > 0 && size + bytes.Length > maxBytes)
-                {
-                    break;
-                }
-
-                batches.Add(bytes);
-                size += bytes.Length;
-            }
-
-            return batches;
+            return new LogRead(offset < _logStart || offset > _next ? null : ReadBatches(offset, maxBytes), _logStart, _next);
         }
+    }
+
+    private List<ReadOnlyMemory<byte>> ReadBatches(long offset, int maxBytes)
+    {
+        var batches = new List<ReadOnlyMemory<byte>>();
+        var size = 0;
+        for (var i = IndexOf(offset); i < _batches.Count; i++)
+        {
+            var bytes = _batches[i].Bytes;
+            if (batches.Count > 0 && size + bytes.Length > maxBytes)
+            {
+                break;
+            }
+
+            batches.Add(bytes);
+            size += bytes.Length;
+        }
+
+        return batches;
     }
 
     /// <summary>
@@ -190,25 +192,35 @@ internal sealed class PartitionLog
         var at = 0;
         while (at < records.Length)
         {
-            if (records.Length - at < MaxTimestampAt + 8)
+            if (records.Length - at < HeaderSize)
             {
                 return null;
             }
 
-            var size = BaseOffsetSize + 4 + BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at + BaseOffsetSize));
-            if (size < MaxTimestampAt + 8 || at + size > records.Length || records[at + MagicAt] != 2)
+            var size = BaseOffsetSize + 4L + BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at + BaseOffsetSize));
+            if (size < HeaderSize || size > records.Length - at || records[at + MagicAt] != 2)
             {
                 return null;
             }
 
-            batches.Add(at == 0 && size == records.Length ? records : records.AsSpan(at, size).ToArray());
-            at += size;
+            // Kafka's rule for a batch it appends: records in it, and its last offset delta counts them.
+            var lastOffsetDelta = BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at + LastOffsetDeltaAt));
+            var recordCount = BinaryPrimitives.ReadInt32BigEndian(records.AsSpan(at + RecordCountAt));
+            if (recordCount <= 0 || lastOffsetDelta != recordCount - 1)
+            {
+                return null;
+            }
+
+            batches.Add(at == 0 && size == records.Length ? records : records.AsSpan(at, (int)size).ToArray());
+            at += (int)size;
         }
 
         return batches.Count == 0 ? null : batches;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public sealed record LogRead(List<ReadOnlyMemory<byte>>? Batches, long LogStartOffset, long HighWatermark);
 
     private readonly record struct StoredBatch(long BaseOffset, long LastOffset, byte[] Bytes);
 }
