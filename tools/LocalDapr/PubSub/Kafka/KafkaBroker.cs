@@ -7,11 +7,11 @@ using System.Text.RegularExpressions;
 namespace DaprOrders.LocalDapr.PubSub.Kafka;
 
 /// <summary>
-/// The runtime's Kafka broker: one node on loopback that speaks the Kafka protocol (what kcat, librdkafka and the
-/// Java client need: metadata, produce, fetch, offsets and consumer groups), with its logs in memory. A fetch that
-/// finds nothing new waits until a record arrives on one of its partitions or its wait is over, as a broker does;
-/// topics are created with <see cref="Partitions"/> partitions when first asked for. Requests of one connection are
-/// answered in order, one at a time, as a broker does.
+/// The runtime's Kafka broker: one node on loopback that speaks the Kafka protocol, as much of it as kcat and
+/// librdkafka clients need (metadata, produce, fetch, offsets, consumer groups), with its logs in memory. A fetch
+/// that finds nothing new waits until a record arrives on one of its partitions or its wait is over, as a broker
+/// does; topics are created with <see cref="Partitions"/> partitions when first asked for. Requests of one connection
+/// are answered in order, one at a time, as a broker does.
 /// </summary>
 public sealed partial class KafkaBroker : IAsyncDisposable
 {
