@@ -10,9 +10,6 @@ namespace DaprOrders.LocalDapr.PubSub;
 /// </summary>
 public sealed class KafkaCluster : IAsyncDisposable
 {
-    /// <summary>Partitions of topics the runtime creates.</summary>
-    public const int Partitions = KafkaBroker.Partitions;
-
     private readonly KafkaBroker _broker;
     private readonly IProducer<byte[]?, byte[]?> _producer;
 

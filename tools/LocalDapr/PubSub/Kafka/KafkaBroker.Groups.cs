@@ -46,9 +46,9 @@ public sealed partial class KafkaBroker
         var generation = call.Body.Int32();
         var memberId = call.Body.String();
         var assignments = call.Body.Array(r => (MemberId: r.String(), Assignment: r.NullableBytes() ?? []));
-        var result = groupId.Length == 0 ? new SyncResult(KafkaErrors.InvalidGroupId, [])
-            : _groups.TryGetValue(groupId, out var group) ? await group.SyncAsync(memberId, generation, assignments).WaitAsync(cancellationToken)
-            : new SyncResult(KafkaErrors.UnknownMemberId, []);
+        var result = GroupOfMember(groupId, out var group) is { } error
+            ? new SyncResult(error, [])
+            : await group!.SyncAsync(memberId, generation, assignments).WaitAsync(cancellationToken);
         return Throttle(call, response, since: 1).Int16(result.Error).Bytes(result.Assignment);
     }
 
@@ -57,9 +57,7 @@ public sealed partial class KafkaBroker
         var groupId = call.Body.String();
         var generation = call.Body.Int32();
         var memberId = call.Body.String();
-        var error = groupId.Length == 0 ? KafkaErrors.InvalidGroupId
-            : _groups.TryGetValue(groupId, out var group) ? group.Heartbeat(memberId, generation)
-            : KafkaErrors.UnknownMemberId;
+        var error = GroupOfMember(groupId, out var group) ?? group!.Heartbeat(memberId, generation);
         return Throttle(call, response, since: 1).Int16(error);
     }
 
@@ -67,9 +65,7 @@ public sealed partial class KafkaBroker
     {
         var groupId = call.Body.String();
         var memberId = call.Body.String();
-        var error = groupId.Length == 0 ? KafkaErrors.InvalidGroupId
-            : _groups.TryGetValue(groupId, out var group) ? group.Leave(memberId)
-            : KafkaErrors.UnknownMemberId;
+        var error = GroupOfMember(groupId, out var group) ?? group!.Leave(memberId);
         return Throttle(call, response, since: 1).Int16(error);
     }
 
@@ -104,6 +100,18 @@ public sealed partial class KafkaBroker
             p.Int32(index).Int64(committed?.Offset ?? -1).String(committed?.Metadata ?? "").Int16(KafkaErrors.None);
         }));
         return call.Version >= 2 ? response.Int16(KafkaErrors.None) : response;
+    }
+
+    /// <summary>
+    /// The group a member's SyncGroup, Heartbeat or LeaveGroup names, or the error to answer: an empty id is invalid,
+    /// and a group the coordinator has never seen has no such member.
+    /// </summary>
+    private short? GroupOfMember(string groupId, out ConsumerGroup? group)
+    {
+        group = null;
+        return groupId.Length == 0 ? KafkaErrors.InvalidGroupId
+            : _groups.TryGetValue(groupId, out group) ? null
+            : KafkaErrors.UnknownMemberId;
     }
 
     private static KafkaWriter Throttle(Request call, KafkaWriter response, short since) =>

@@ -151,7 +151,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 var response = await HandleAsync(new KafkaReader(request, length), _stopping.Token);
                 if (response is null)
                 {
-                    // An unsupported request, or a produce with acks=0 (which gets no answer).
+                    // A produce with acks=0, which gets no answer.
                     continue;
                 }
 
@@ -221,8 +221,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         if (version > 3)
         {
-            return response.Int16(KafkaErrors.UnsupportedVersion)
-                .Array(KafkaApis.Supported, (w, api) => w.Int16(api.Key).Int16(api.Min).Int16(api.Max));
+            return response.Int16(KafkaErrors.UnsupportedVersion).Array(KafkaApis.Supported, (w, api) => WriteApi(w, api));
         }
 
         if (version == 3)
@@ -231,14 +230,17 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             _ = request.CompactString();
             _ = request.CompactString();
             return response.Int16(KafkaErrors.None)
-                .CompactArray(KafkaApis.Supported, (w, api) => w.Int16(api.Key).Int16(api.Min).Int16(api.Max).NoTaggedFields())
+                .CompactArray(KafkaApis.Supported, (w, api) => WriteApi(w, api).NoTaggedFields())
                 .Int32(0)
                 .NoTaggedFields();
         }
 
-        response.Int16(KafkaErrors.None).Array(KafkaApis.Supported, (w, api) => w.Int16(api.Key).Int16(api.Min).Int16(api.Max));
+        response.Int16(KafkaErrors.None).Array(KafkaApis.Supported, (w, api) => WriteApi(w, api));
         return version >= 1 ? response.Int32(0) : response;
     }
+
+    private static KafkaWriter WriteApi(KafkaWriter writer, (short Key, short Min, short Max) api) =>
+        writer.Int16(api.Key).Int16(api.Min).Int16(api.Max);
 
     /// <summary>
     /// InitProducerId v0-v1, for idempotent producers (the Java client's default since 3.0): a new producer id with
