@@ -7,8 +7,11 @@ namespace DaprOrders.LocalDapr.PubSub;
 /// One app instance's consumer of one pub/sub component: a Kafka consumer in the component's consumer group,
 /// subscribed to every topic the app subscribes to there. As pubsub.kafka (consumer.go ConsumeClaim), each
 /// assigned partition has its own loop that hands one message at a time to the app and moves on only when it is
-/// done; partitions run concurrently. An offset is committed only once its message succeeded, was dropped or was
-/// dead-lettered, so whatever was in flight when the app died is delivered again to the group.
+/// done; partitions run concurrently. An offset is marked only once its message succeeded, was dropped or was
+/// dead-lettered, so whatever was in flight when the app died is delivered again to the group. Marked offsets are
+/// committed in the background every second and whenever a partition is given up, as pubsub.kafka does (it marks
+/// each handled message and leaves committing to Sarama's auto-commit, on by default, every second): a commit per
+/// message would block a thread-pool thread on a broker round trip for each one.
 /// </summary>
 internal sealed class KafkaSubscriber : IAsyncDisposable
 {
@@ -38,7 +41,11 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
         {
             BootstrapServers = bootstrapServers,
             GroupId = groupId,
-            EnableAutoCommit = false,
+            // librdkafka commits the stored offsets on this interval, before a revoked partition is handed over and
+            // on close; an offset is stored only once its message is handled (MarkHandled).
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoCommitIntervalMs = 1_000,
             AutoOffsetReset = initialOffset,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
             // Short group timeouts: a rebalance completes once every member has joined again or these pass, and the
@@ -135,7 +142,7 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             }
 
             positions.Add(new TopicPartitionOffset(partition.TopicPartition, offset));
-            var worker = new PartitionWorker(partition.TopicPartition, _handler, Commit, _logger);
+            var worker = new PartitionWorker(partition.TopicPartition, _handler, MarkHandled, _logger);
             lock (_gate)
             {
                 _workers[partition.TopicPartition] = worker;
@@ -162,20 +169,22 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
         }
 
         // Runs on the consumer's thread inside the rebalance: the group waits until in-flight messages are done and
-        // committed, so the partition's next owner starts right after them.
+        // marked; librdkafka then commits the marked offsets before it gives the partitions up, so the partition's
+        // next owner starts right after them.
         Task.WhenAll(stopped.Select(w => w.StopAsync(InFlightGrace))).GetAwaiter().GetResult();
     }
 
-    private void Commit(ConsumeResult<byte[]?, byte[]?> record)
+    private void MarkHandled(ConsumeResult<byte[]?, byte[]?> record)
     {
         try
         {
-            _consumer.Commit([new TopicPartitionOffset(record.TopicPartition, record.Offset + 1)]);
+            // Stores offset + 1 in memory; the next background commit sends it.
+            _consumer.StoreOffset(record);
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
         {
             // The partition moved to another member meanwhile; the message will be delivered again there.
-            _logger.LogWarning("Kafka consumer {Group}: commit of {Topic}/{Partition}@{Offset} failed: {Error}",
+            _logger.LogWarning("Kafka consumer {Group}: marking {Topic}/{Partition}@{Offset} handled failed: {Error}",
                 GroupId, record.Topic, record.Partition.Value, record.Offset.Value, e.Message);
         }
     }
@@ -227,7 +236,7 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
         private readonly Task _run;
         private volatile bool _stopping;
 
-        public PartitionWorker(TopicPartition partition, MessageHandler handler, Action<ConsumeResult<byte[]?, byte[]?>> commit, ILogger logger)
+        public PartitionWorker(TopicPartition partition, MessageHandler handler, Action<ConsumeResult<byte[]?, byte[]?>> markHandled, ILogger logger)
         {
             _run = Task.Run(async () =>
             {
@@ -242,7 +251,7 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
 
                         if (await handler.HandleAsync(record, _cancel.Token))
                         {
-                            commit(record);
+                            markHandled(record);
                         }
                     }
                 }
