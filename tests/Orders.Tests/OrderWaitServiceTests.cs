@@ -36,16 +36,40 @@ public sealed class OrderWaitServiceTests
     }
 
     [Fact]
-    public async Task An_order_written_between_the_first_read_and_the_registration_is_not_missed()
+    public async Task An_event_that_arrives_while_the_view_is_read_ends_the_wait_at_once()
     {
-        // The write lands just after the first read, before the waiter exists: no notification will come for it.
-        _store.AfterNextGet = store => store.Put(OrderViewProjection.KeyFor(_order.Id), _order);
+        // The view is read before the event reaches it, and the event's notification comes before the read is
+        // answered: the wait is registered already, so it hears it.
+        var validated = _order with { State = OrderState.Validated };
+        _store.AfterNextGet = _ => _waiters.Notify(validated);
 
-        var wait = _waits.WaitAsync(_order.Id, _ => true, Long, Cancel);
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, Long, Cancel);
 
-        // The in-memory store answers synchronously, so only the second read can have completed the wait by now.
+        // The in-memory store answers synchronously, so only the notification can have completed the wait by now.
         Assert.True(wait.IsCompletedSuccessfully);
-        Assert.Equal(_order, (await wait).Order);
+        Assert.Equal(validated, (await wait).Order);
+    }
+
+    [Fact]
+    public async Task A_wait_reads_the_view_once_before_it_waits()
+    {
+        var wait = _waits.WaitAsync(_order.Id, IsDecided, Long, Cancel);
+        Assert.Equal(1, _store.Reads);
+
+        _waiters.Notify(_order with { State = OrderState.Validated });
+
+        Assert.Equal(OrderState.Validated, (await wait).Order!.State);
+    }
+
+    [Fact]
+    public async Task A_full_registry_still_answers_an_order_that_needs_no_wait()
+    {
+        var waiters = new OrderWaiters(capacity: 0);
+        var waits = new OrderWaitService(_view, waiters, TimeProvider.System);
+        await _view.ApplyAsync(_order, Cancel);
+
+        Assert.Equal(_order, (await waits.WaitAsync(_order.Id, _ => true, Long, Cancel)).Order);
+        Assert.Equal(OrderWait.Full, await waits.WaitAsync(_order.Id, IsDecided, Long, Cancel));
     }
 
     [Fact]

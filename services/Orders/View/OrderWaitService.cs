@@ -19,24 +19,18 @@ internal sealed class OrderWaitService(OrderViewProjection view, OrderWaiters wa
     /// </summary>
     public async Task<OrderWait> WaitAsync(string orderId, Func<Order, bool> isSatisfiedBy, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Registered before the view is read, so an event that arrives while the read is under way completes the
+        // waiter instead of being missed: one read of the view per GET, whether it then waits or not.
+        using var waiter = waiters.TryRegister(orderId, isSatisfiedBy);
         var order = await view.GetAsync(orderId, cancellationToken);
         if (order is not null && isSatisfiedBy(order))
         {
             return new OrderWait(order);
         }
 
-        using var waiter = waiters.TryRegister(orderId, isSatisfiedBy);
         if (waiter is null)
         {
             return OrderWait.Full;
-        }
-
-        // Read again now that we are registered: an event that arrived between the first read and the
-        // registration has reached the view, so it is not missed.
-        order = await view.GetAsync(orderId, cancellationToken);
-        if (order is not null && isSatisfiedBy(order))
-        {
-            return new OrderWait(order);
         }
 
         var deadline = time.GetUtcNow() + timeout;
