@@ -30,13 +30,13 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
     private readonly TaskCompletionSource _assigned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _loop;
 
-    public KafkaSubscriber(string bootstrapServers, string groupId, AutoOffsetReset initialOffset, IReadOnlyCollection<string> topics, MessageHandler handler, ILogger logger)
+    public KafkaSubscriber(string bootstrapServers, string groupId, PubSubComponent component, IReadOnlyCollection<string> topics, MessageHandler handler, ILogger logger)
     {
         GroupId = groupId;
         Topics = topics;
         _handler = handler;
         _logger = logger;
-        _initialOffset = initialOffset;
+        _initialOffset = component.InitialOffset;
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -46,13 +46,15 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             AutoCommitIntervalMs = 1_000,
-            AutoOffsetReset = initialOffset,
+            AutoOffsetReset = _initialOffset,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-            // Short group timeouts: a rebalance completes once every member has joined again or these pass, and the
-            // stop of an instance should hand its partitions over quickly.
-            SessionTimeoutMs = 6_000,
-            HeartbeatIntervalMs = 500,
-            MaxPollIntervalMs = 10_000,
+            // The component's group timeouts, as pubsub.kafka hands them to Sarama (Consumer.Group.Heartbeat.Interval,
+            // Consumer.Group.Session.Timeout).
+            SessionTimeoutMs = (int)component.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)component.HeartbeatInterval.TotalMilliseconds,
+            // Also the rebalance timeout librdkafka sends with a join: how long a rebalance waits for members that have
+            // not joined again. librdkafka needs it at least the session timeout.
+            MaxPollIntervalMs = Math.Max(10_000, (int)component.SessionTimeout.TotalMilliseconds),
             // The broker answers a waiting fetch as soon as a record arrives, so the wait costs no latency; it only
             // sets how often an idle consumer asks (librdkafka's default, 500 ms).
             FetchWaitMaxMs = 500,

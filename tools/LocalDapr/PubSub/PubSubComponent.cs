@@ -1,6 +1,7 @@
 using DaprOrders.LocalDapr.Components;
 using DaprOrders.LocalDapr.Resiliency;
 using DaprOrders.LocalDapr.Sidecars;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub;
 
@@ -23,6 +24,13 @@ public sealed class PubSubComponent
         };
         ConsumeRetryEnabled = !bool.TryParse(Metadata("consumeRetryEnabled"), out var retry) || retry;
         ConsumeRetry = RetryPolicy.Decode(definition.Metadata, "backOff", where);
+        HeartbeatInterval = Duration("heartbeatInterval", TimeSpan.FromSeconds(3), where);
+        SessionTimeout = Duration("sessionTimeout", TimeSpan.FromSeconds(10), where);
+        if (HeartbeatInterval >= SessionTimeout)
+        {
+            // As Sarama's config validation: a member must heartbeat within its session.
+            throw new FormatException($"{where}: heartbeatInterval {HeartbeatInterval} must be less than sessionTimeout {SessionTimeout}");
+        }
     }
 
     public ComponentDefinition Definition { get; }
@@ -43,6 +51,18 @@ public sealed class PubSubComponent
     public bool ConsumeRetryEnabled { get; }
 
     public RetryPolicy ConsumeRetry { get; }
+
+    /// <summary>
+    /// How often a consumer heartbeats to its group's coordinator (`heartbeatInterval`, default 3s). Members learn
+    /// of a rebalance from a heartbeat's answer, so this bounds how long a join or a leave waits for the others.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>
+    /// How long the coordinator waits for a silent member before it gives its partitions to the others
+    /// (`sessionTimeout`, default 10s): what a crashed instance's partitions wait.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; }
 
     public bool IsVisibleTo(string appId) => Definition.IsVisibleTo(appId);
 
@@ -65,6 +85,13 @@ public sealed class PubSubComponent
     /// Self-hosted daprd runs in the namespace of the NAMESPACE variable, "default" without it.
     /// </summary>
     private static string Namespace => Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } ns ? ns : "default";
+
+    private TimeSpan Duration(string name, TimeSpan defaultValue, string where) => Metadata(name) switch
+    {
+        null => defaultValue,
+        var text when DaprDurations.TryParseGoDuration(text, out var value) && value > TimeSpan.Zero => value,
+        var text => throw new FormatException($"{where}: {name} '{text}' is not a positive duration such as 3s"),
+    };
 
     private string? Metadata(string name) =>
         Definition.Metadata.FirstOrDefault(m => string.Equals(m.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;

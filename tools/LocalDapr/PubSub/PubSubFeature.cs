@@ -201,7 +201,7 @@ public sealed class PubSubFeature : ISidecarFeature, ISidecarMetadataSource, IRu
                 (topic, appId, payload, metadata, ct) => PublishDeadLetterAsync(component, topic, appId, payload, metadata, ct),
                 _time);
             var groupId = component.ConsumerGroupFor(sidecar.Instance, state.UuidFor(component.Name));
-            var subscriber = new KafkaSubscriber(_cluster.Value.BootstrapServers, groupId, component.InitialOffset, byTopic.Keys, handler, sidecar.Logger);
+            var subscriber = new KafkaSubscriber(_cluster.Value.BootstrapServers, groupId, component, byTopic.Keys, handler, sidecar.Logger);
             lock (_gate)
             {
                 state.Subscribers.Add(subscriber);

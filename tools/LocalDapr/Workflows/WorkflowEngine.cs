@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapr.DurableTask.Protobuf;
 using DaprOrders.LocalDapr.Actors;
-using DaprOrders.LocalDapr.Timing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -21,7 +20,7 @@ public sealed class WorkflowEngine : IDisposable
     private readonly Dictionary<string, WorkflowInstance> _instances = new(StringComparer.Ordinal);
     private readonly WorkflowStateStore _store;
     private readonly WorkflowRetention _retention;
-    private readonly TimeProvider _time;
+    private readonly WorkflowSchedule _schedule;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     // The open `activity` span of each activity work item out with a worker, by completion token.
@@ -33,7 +32,7 @@ public sealed class WorkflowEngine : IDisposable
         AppId = appId;
         _store = new WorkflowStateStore(stateStore, appId);
         _retention = retention;
-        _time = time;
+        _schedule = new WorkflowSchedule(time, logger);
         _logger = logger;
         Events = new HistoryEvents(time);
         Dispatcher = new WorkItemDispatcher(logger);
@@ -98,7 +97,7 @@ public sealed class WorkflowEngine : IDisposable
             Interlocked.Exchange(ref _created, NewSignal()).TrySetResult();
             if (instance.StartAt is { } due)
             {
-                Arm(due, () => WithInstanceAsync(id, i => i.StartAt = null));
+                _schedule.At(due, () => WithInstanceAsync(id, i => i.StartAt = null));
             }
             else
             {
@@ -374,7 +373,7 @@ public sealed class WorkflowEngine : IDisposable
             foreach (var (timerId, fireAt) in effects.Timers)
             {
                 var executionId = instance.ExecutionId;
-                Arm(fireAt, () => FireTimerAsync(instance.Id, executionId, timerId, fireAt));
+                _schedule.At(fireAt, () => FireTimerAsync(instance.Id, executionId, timerId, fireAt));
             }
 
             instance.NotifyChanged();
@@ -388,7 +387,7 @@ public sealed class WorkflowEngine : IDisposable
                 if (_retention.After(instance.Status) is { } keep && instance.CompletedAt is { } completedAt)
                 {
                     var executionId = instance.ExecutionId;
-                    Arm(completedAt + keep, () => PurgeIfUnchangedAsync(instance.Id, executionId));
+                    _schedule.At(completedAt + keep, () => PurgeIfUnchangedAsync(instance.Id, executionId));
                 }
             }
             else
@@ -434,6 +433,7 @@ public sealed class WorkflowEngine : IDisposable
 
     public void Dispose()
     {
+        _schedule.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
     }
@@ -626,6 +626,12 @@ public sealed class WorkflowEngine : IDisposable
     {
         if (Find(id) is { } instance && instance.ExecutionId == executionId)
         {
+            if (instance.IsTerminal)
+            {
+                // The run ended before its timer (an order decided before its deadline): nothing would take it.
+                return;
+            }
+
             WorkflowSpans.TimerFired(instance, timerId, fireAt);
         }
 
@@ -693,26 +699,6 @@ public sealed class WorkflowEngine : IDisposable
             }), _stopping.Token, mustExist: false);
         }
     }
-
-    /// <summary>
-    /// Runs <paramref name="fire"/> at <paramref name="due"/> (durable timers; the instance's history holds them).
-    /// </summary>
-    private void Arm(DateTime due, Func<Task> fire) => _ = Task.Run(async () =>
-    {
-        try
-        {
-            await Clock.WaitUntilAsync(_time, new DateTimeOffset(due, TimeSpan.Zero), _stopping.Token);
-            await fire();
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            // runtime stopping
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning("Workflow timer failed: {Error}", e.Message);
-        }
-    });
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 
