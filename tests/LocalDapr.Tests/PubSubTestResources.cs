@@ -13,7 +13,8 @@ namespace DaprOrders.LocalDapr.Tests;
 public static class PubSubTestResources
 {
     /// <summary>
-    /// pubsub.kafka reading from the oldest offset, with a short consume-retry back-off to keep tests fast.
+    /// pubsub.kafka reading from the oldest offset, with a short consume-retry back-off and short group timeouts (a
+    /// rebalance within a second) to keep tests fast.
     /// </summary>
     public static (string File, string Yaml) Kafka(string extraMetadata = "", string name = PubSubName) => ($"{name}.yaml", $"""
         apiVersion: dapr.io/v1alpha1
@@ -30,6 +31,10 @@ public static class PubSubTestResources
               value: oldest
             - name: backOffDuration
               value: 50ms
+            - name: heartbeatInterval
+              value: 500ms
+            - name: sessionTimeout
+              value: 6s
         {extraMetadata}
         """);
 
@@ -51,6 +56,10 @@ public static class PubSubTestResources
               value: "{"{uuid}"}"
             - name: initialOffset
               value: newest
+            - name: heartbeatInterval
+              value: 500ms
+            - name: sessionTimeout
+              value: 6s
         """);
 
     /// <summary>

@@ -29,7 +29,8 @@ public sealed class PubSubComponent
         if (HeartbeatInterval >= SessionTimeout)
         {
             // As Sarama's config validation: a member must heartbeat within its session.
-            throw new FormatException($"{where}: heartbeatInterval {HeartbeatInterval} must be less than sessionTimeout {SessionTimeout}");
+            throw new FormatException(
+                $"{where}: heartbeatInterval ({Metadata("heartbeatInterval") ?? "3s"}) must be less than sessionTimeout ({Metadata("sessionTimeout") ?? "10s"})");
         }
     }
 
