@@ -24,13 +24,14 @@ public sealed class PubSubComponent
         };
         ConsumeRetryEnabled = !bool.TryParse(Metadata("consumeRetryEnabled"), out var retry) || retry;
         ConsumeRetry = RetryPolicy.Decode(definition.Metadata, "backOff", where);
-        HeartbeatInterval = Duration("heartbeatInterval", TimeSpan.FromSeconds(3), where);
-        SessionTimeout = Duration("sessionTimeout", TimeSpan.FromSeconds(10), where);
+        var heartbeat = Metadata("heartbeatInterval") ?? "3s";
+        var session = Metadata("sessionTimeout") ?? "10s";
+        HeartbeatInterval = PositiveDuration("heartbeatInterval", heartbeat, where);
+        SessionTimeout = PositiveDuration("sessionTimeout", session, where);
         if (HeartbeatInterval >= SessionTimeout)
         {
             // As Sarama's config validation: a member must heartbeat within its session.
-            throw new FormatException(
-                $"{where}: heartbeatInterval ({Metadata("heartbeatInterval") ?? "3s"}) must be less than sessionTimeout ({Metadata("sessionTimeout") ?? "10s"})");
+            throw new FormatException($"{where}: heartbeatInterval ({heartbeat}) must be less than sessionTimeout ({session})");
         }
     }
 
@@ -87,12 +88,9 @@ public sealed class PubSubComponent
     /// </summary>
     private static string Namespace => Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } ns ? ns : "default";
 
-    private TimeSpan Duration(string name, TimeSpan defaultValue, string where) => Metadata(name) switch
-    {
-        null => defaultValue,
-        var text when DaprDurations.TryParseGoDuration(text, out var value) && value > TimeSpan.Zero => value,
-        var text => throw new FormatException($"{where}: {name} '{text}' is not a positive duration such as 3s"),
-    };
+    private static TimeSpan PositiveDuration(string name, string text, string where) =>
+        DaprDurations.TryParseGoDuration(text, out var value) && value > TimeSpan.Zero ? value
+        : throw new FormatException($"{where}: {name} '{text}' is not a positive duration such as 3s");
 
     private string? Metadata(string name) =>
         Definition.Metadata.FirstOrDefault(m => string.Equals(m.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } value ? value : null;

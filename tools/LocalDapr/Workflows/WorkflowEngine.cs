@@ -626,12 +626,6 @@ public sealed class WorkflowEngine : IDisposable
     {
         if (Find(id) is { } instance && instance.ExecutionId == executionId)
         {
-            if (instance.IsTerminal)
-            {
-                // The run ended before its timer (an order decided before its deadline): nothing would take it.
-                return;
-            }
-
             WorkflowSpans.TimerFired(instance, timerId, fireAt);
         }
 
