@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace DaprOrders.LocalDapr.Actors;
 
 /// <summary>
@@ -15,6 +17,12 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     private readonly Lock _gate = new();
     private readonly Dictionary<ActorKey, Activation> _active = [];
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>An activation that may go idle before the scan's next wake-up wakes it (see <see cref="_nextScanTicks"/>).</summary>
+    private readonly Channel<bool> _activated = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>When the idle scan wakes next (UTC ticks); long.MaxValue while it scans or has nothing to wait for.</summary>
+    private long _nextScanTicks = long.MaxValue;
     private Task? _idleLoop;
 
     public ActorPlacement Placement => placement;
@@ -27,10 +35,12 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>
-    /// Starts the idle scan. It runs every <paramref name="scanInterval"/>; daprd's own scan is finer-grained, so
-    /// an idle actor here is deactivated between its idle timeout and the timeout plus one interval.
+    /// Starts the idle scan. It wakes when the soonest active actor may have gone idle (its last use plus its type's
+    /// idle timeout), at most once per <paramref name="minimumGap"/>, and sleeps while no actor is active: an idle
+    /// actor is deactivated between its idle timeout and that gap later, as daprd queues each actor for its own idle
+    /// deadline (pkg/actors/targets/app factory.go idlerQueue), and an idle runtime does not wake for nothing.
     /// </summary>
-    public void Start(TimeSpan scanInterval) => _idleLoop ??= ScanIdleActorsAsync(scanInterval, _stopping.Token);
+    public void Start(TimeSpan minimumGap) => _idleLoop ??= ScanIdleActorsAsync(minimumGap, _stopping.Token);
 
     /// <summary>
     /// Active actors per type on <paramref name="host"/> (for `/v1.0/metadata`).
@@ -180,6 +190,11 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
 
             var activation = new Activation(key, owner, time.GetUtcNow());
             _active[key] = activation;
+            if ((activation.LastUsed + activation.Options.IdleTimeout).UtcTicks < Interlocked.Read(ref _nextScanTicks))
+            {
+                _activated.Writer.TryWrite(true);
+            }
+
             logger.LogDebug("Actor {ActorType}/{ActorId} activated on {Host}", key.Type, key.Id, owner.Name);
             return activation;
         }
@@ -248,16 +263,37 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         }
     }
 
-    private async Task ScanIdleActorsAsync(TimeSpan interval, CancellationToken cancellationToken)
+    private async Task ScanIdleActorsAsync(TimeSpan minimumGap, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
+        // A wait this long at most, so that an idle timeout of days does not overflow a timer.
+        var longestWait = TimeSpan.FromHours(1);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            while (true)
             {
+                // While scanning, every activation signals: one the snapshot below misses wakes the next wait at once.
+                Interlocked.Exchange(ref _nextScanTicks, long.MaxValue);
+                while (_activated.Reader.TryRead(out _))
+                {
+                }
+
                 var now = time.GetUtcNow();
-                var idle = Snapshot(a => !a.IsDeactivated && now - a.LastUsed >= a.Options.IdleTimeout);
+                var active = Snapshot(a => !a.IsDeactivated);
+                var idle = active.Where(a => now - a.LastUsed >= a.Options.IdleTimeout).ToList();
                 await Task.WhenAll(idle.Select(DeactivateIfStillIdleAsync));
+
+                // Actors still active (busy ones that were idle included) may be idle from their last use plus timeout.
+                DateTimeOffset? nextIdle = active.Count == 0 ? null : active.Min(a => a.LastUsed + a.Options.IdleTimeout);
+                var wakeAt = nextIdle is { } at ? (at > now + minimumGap ? at : now + minimumGap) : (DateTimeOffset?)null;
+                Interlocked.Exchange(ref _nextScanTicks, wakeAt?.UtcTicks ?? long.MaxValue);
+
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var wait = wakeAt is { } due ? due - time.GetUtcNow() : longestWait;
+                var timeUp = Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait < longestWait ? wait : longestWait, time, waiting.Token);
+                var activated = _activated.Reader.WaitToReadAsync(waiting.Token).AsTask();
+                await Task.WhenAny(timeUp, activated);
+                await waiting.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -13,7 +13,8 @@ namespace DaprOrders.LocalDapr.Actors;
 public sealed class ActorsFeature : ISidecarFeature, ISidecarMetadataSource, IAsyncDisposable
 {
     /// <summary>
-    /// How often idle actors are looked for; an idle actor goes between its idle timeout and this much later.
+    /// The least time between two looks for idle actors; an idle actor goes between its idle timeout and this much
+    /// later.
     /// </summary>
     public static readonly TimeSpan IdleScanInterval = TimeSpan.FromMilliseconds(250);
 

@@ -198,9 +198,9 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
 
     /// <summary>
     /// Drops members whose session timed out and, in a rebalance past its deadline, members that did not join
-    /// again; the coordinator calls it periodically.
+    /// again; the coordinator calls it when <see cref="NextExpiry"/> is due. Returns the next one.
     /// </summary>
-    public void ExpireMembers()
+    public TimeSpan? ExpireMembers()
     {
         lock (_gate)
         {
@@ -225,7 +225,35 @@ internal sealed class ConsumerGroup(string id, TimeProvider time)
             {
                 Remove(expired);
             }
+
+            return NextExpiryAt(Now);
         }
+    }
+
+    /// <summary>
+    /// How long until <see cref="ExpireMembers"/> may have something to do: the soonest session that ends if its
+    /// member stays silent, or the rebalance's deadline; null for a group with neither. A heartbeat only moves a
+    /// session's end later, so a check at the time returned here is never late, at most early.
+    /// </summary>
+    public TimeSpan? NextExpiry()
+    {
+        lock (_gate)
+        {
+            return NextExpiryAt(Now);
+        }
+    }
+
+    private TimeSpan? NextExpiryAt(long now)
+    {
+        long? due = _state == GroupState.PreparingRebalance ? _rebalanceDeadline : null;
+        foreach (var member in _members.Where(m => m.PendingJoin is null))
+        {
+            // A session has ended once more than its timeout has passed since the member was last seen.
+            var sessionEnds = member.LastSeen + member.SessionTimeoutMs + 1;
+            due = due is { } sooner && sooner <= sessionEnds ? sooner : sessionEnds;
+        }
+
+        return due is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - now)) : null;
     }
 
     /// <summary>Milliseconds since the group was created.</summary>

@@ -28,9 +28,21 @@ public sealed partial class KafkaBroker
         var memberId = body.String();
         var protocolType = body.String();
         var protocols = body.Array(r => (Name: r.String(), Metadata: r.NullableBytes() ?? []));
-        var result = groupId.Length == 0
-            ? JoinResult.Failed(KafkaErrors.InvalidGroupId, memberId)
-            : await Group(groupId).JoinAsync(new JoinRequest(memberId, call.ClientId, protocolType, sessionTimeout, rebalanceTimeout, protocols)).WaitAsync(cancellationToken);
+        JoinResult result;
+        if (groupId.Length == 0)
+        {
+            result = JoinResult.Failed(KafkaErrors.InvalidGroupId, memberId);
+        }
+        else
+        {
+            // A join starts a session and may start a rebalance: both have deadlines the expiry timer must know of
+            // before the join waits for the rest of the group.
+            var group = Group(groupId);
+            var joining = group.JoinAsync(new JoinRequest(memberId, call.ClientId, protocolType, sessionTimeout, rebalanceTimeout, protocols));
+            ArmExpiry(group.NextExpiry());
+            result = await joining.WaitAsync(cancellationToken);
+        }
+
         if (call.Version >= 2)
         {
             response.Int32(0);
@@ -66,6 +78,12 @@ public sealed partial class KafkaBroker
         var groupId = call.Body.String();
         var memberId = call.Body.String();
         var error = GroupOfMember(groupId, out var group) ?? group!.Leave(memberId);
+        if (group is not null)
+        {
+            // A member that leaves starts a rebalance for the rest, with its deadline.
+            ArmExpiry(group.NextExpiry());
+        }
+
         return Throttle(call, response, since: 1).Int16(error);
     }
 

@@ -26,7 +26,6 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private const int NodeId = 1;
     private const int MaxRequestBytes = 100 * 1024 * 1024;
-    private static readonly TimeSpan ExpiryPeriod = TimeSpan.FromMilliseconds(200);
 
     private readonly TcpListener _listener;
     private readonly ILogger _logger;
@@ -35,7 +34,11 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _expiryGate = new();
     private readonly ITimer _expiry;
+
+    /// <summary>When <see cref="_expiry"/> is due (a <see cref="TimeProvider.GetTimestamp"/>), or long.MaxValue.</summary>
+    private long _expiryDue = long.MaxValue;
     private readonly Task _accepting;
     private long _lastProducerId;
 
@@ -45,7 +48,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _time = time;
         _logger = logger;
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        _expiry = time.CreateTimer(_ => ExpireMembers(), null, ExpiryPeriod, ExpiryPeriod);
+        // Armed for the soonest session end or rebalance deadline of any group, not on a period: an idle broker
+        // then wakes only when a member could have gone silent, not several times a second.
+        _expiry = time.CreateTimer(static broker => ((KafkaBroker)broker!).ExpireMembers(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _accepting = AcceptAsync();
     }
 
@@ -94,16 +99,40 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private void ExpireMembers()
     {
+        lock (_expiryGate)
+        {
+            _expiryDue = long.MaxValue;
+        }
+
         foreach (var group in _groups.Values)
         {
             try
             {
-                group.ExpireMembers();
+                ArmExpiry(group.ExpireMembers());
             }
             catch (Exception e)
             {
                 // A timer callback must not throw: that would end the process.
                 _logger.LogError(e, "Kafka broker: expiring members of group {Group} failed", group.Id);
+            }
+        }
+    }
+
+    /// <summary>Makes sure the expiry timer fires no later than <paramref name="dueIn"/> from now.</summary>
+    private void ArmExpiry(TimeSpan? dueIn)
+    {
+        if (dueIn is not { } wait)
+        {
+            return;
+        }
+
+        var due = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        lock (_expiryGate)
+        {
+            if (due < _expiryDue)
+            {
+                _expiryDue = due;
+                _expiry.Change(wait, Timeout.InfiniteTimeSpan);
             }
         }
     }
