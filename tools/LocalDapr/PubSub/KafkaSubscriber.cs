@@ -56,10 +56,8 @@ internal sealed class KafkaSubscriber : IAsyncDisposable
             // not joined again. librdkafka needs it at least the session timeout.
             MaxPollIntervalMs = Math.Max(10_000, (int)component.SessionTimeout.TotalMilliseconds),
             // The broker answers a waiting fetch as soon as a record arrives, so the wait costs no latency; it only
-            // sets how often an idle consumer asks. librdkafka's default (500 ms) woke the runtime twice a second per
-            // consumer for nothing (docs/performance.md, "Fewer wake-ups at idle"). Heartbeats are not held up by a
-            // waiting fetch: librdkafka sends them to the group coordinator on a connection of their own.
-            FetchWaitMaxMs = 5_000,
+            // sets how often an idle consumer asks (librdkafka's default, 500 ms).
+            FetchWaitMaxMs = 500,
         };
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetPartitionsAssignedHandler(OnAssigned)
