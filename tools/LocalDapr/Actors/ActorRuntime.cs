@@ -282,8 +282,10 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
                 var idle = active.Where(a => now - a.LastUsed >= a.Options.IdleTimeout).ToList();
                 await Task.WhenAll(idle.Select(DeactivateIfStillIdleAsync));
 
-                // Actors still active (busy ones that were idle included) may be idle from their last use plus timeout.
-                DateTimeOffset? nextIdle = active.Count == 0 ? null : active.Min(a => a.LastUsed + a.Options.IdleTimeout);
+                // The ones still active (a busy one that was idle included: it is looked at again after the gap) are
+                // idle from their last use plus their timeout at the soonest.
+                var stillActive = active.Where(a => !a.IsDeactivated).ToList();
+                DateTimeOffset? nextIdle = stillActive.Count == 0 ? null : stillActive.Min(a => a.LastUsed + a.Options.IdleTimeout);
                 var wakeAt = nextIdle is { } at ? (at > now + minimumGap ? at : now + minimumGap) : (DateTimeOffset?)null;
                 Interlocked.Exchange(ref _nextScanTicks, wakeAt?.UtcTicks ?? long.MaxValue);
 

@@ -112,8 +112,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // A timer callback must not throw: that would end the process.
+                // A timer callback must not throw: that would end the process. The group is looked at again soon.
                 _logger.LogError(e, "Kafka broker: expiring members of group {Group} failed", group.Id);
+                ArmExpiry(TimeSpan.FromSeconds(1));
             }
         }
     }
