@@ -8,9 +8,9 @@ namespace DaprOrders.EndToEnd.Tests;
 
 /// <summary>
 /// `loaders bench` end to end, as a user runs it against a local run: the built executable, a few seconds of a
-/// closed and an open loop against the shared system, its processes found through the system's run registry
-/// (LOCALDAPR_HOME). Nothing is timed: it asserts the command ran, orders were decided, and the JSON and SVG
-/// have what they promise. Orders are Jumpers, one unit each, after setting the level the shared system's Jumpers
+/// closed and an open loop against the shared system and a second of idle, its processes found through the
+/// system's run registry (LOCALDAPR_HOME). Nothing is timed: it asserts the command ran, orders were decided, and
+/// the JSON and SVG have what they promise. Orders are Jumpers, one unit each, after setting the level the shared system's Jumpers
 /// tests all set (1,000,000), so a few hundred orders leave the others plenty.
 /// </summary>
 [Collection(SharedOrderSystem.Name)]
@@ -23,14 +23,14 @@ public sealed class BenchSmokeTests(OrderSystemFixture fixture) : IDisposable
     private OrderSystem System => fixture.System;
 
     [Fact]
-    public async Task A_short_bench_decides_orders_and_writes_its_table_json_and_chart()
+    public async Task A_short_bench_decides_orders_measures_idle_and_writes_its_table_json_and_chart()
     {
         await System.SetStockAsync(Product.Jumpers, 1_000_000, Ct);
         var json = Path.Combine(_output.FullName, "bench.json");
         var svg = Path.Combine(_output.FullName, "bench.svg");
 
         var (exitCode, output, error) = await RunLoadersAsync(
-            "bench", "--in-flight", "2", "--rate", "5", "--duration", "2", "--warmup", "1", "--product", "JUMPERS",
+            "bench", "--in-flight", "2", "--rate", "5", "--duration", "2", "--warmup", "1", "--idle", "1", "--product", "JUMPERS",
             "--api-url", System.Orders.BaseAddress!.AbsoluteUri, "--json", json, "--svg", svg, "--progress-interval", "0");
 
         Assert.True(exitCode == 0, $"exit {exitCode}{Environment.NewLine}{output}{Environment.NewLine}{error}");
@@ -52,6 +52,14 @@ public sealed class BenchSmokeTests(OrderSystemFixture fixture) : IDisposable
             Assert.Contains("localdapr", processes);
             Assert.Contains(processes, name => name.StartsWith($"{AppIds.Orders}-", StringComparison.Ordinal));
         }
+
+        // The idle measurement: every process of the run, and in all the sum of their CPU over the time measured.
+        var idle = report["idle"]!;
+        Assert.True((double)idle["seconds"]! > 0, idle.ToJsonString());
+        var idleProcesses = idle["processes"]!.AsArray();
+        Assert.Contains("localdapr", idleProcesses.Select(p => (string)p!["name"]!));
+        Assert.Equal((double)idle["percentOfOneCore"]!, 100 * idleProcesses.Sum(p => (double)p!["cpuSeconds"]!) / (double)idle["seconds"]!, 6);
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("  idle, no load for ", StringComparison.Ordinal));
 
         var chart = XDocument.Parse(await File.ReadAllTextAsync(svg, Ct));
         XNamespace svgNs = "http://www.w3.org/2000/svg";

@@ -58,6 +58,23 @@ public sealed class BenchReportTests
     }
 
     [Fact]
+    public void An_idle_measurement_is_reported_per_process_and_in_all_as_a_share_of_one_core()
+    {
+        var idle = new IdleResult(30, [new ProcessUsage("localdapr", 100, 0.9, 240, 241, 250), new ProcessUsage("orders-0", 101, 0.3, 140, 140, 150)], 4.0);
+        var report = Report with { Idle = idle };
+
+        var lines = BenchTable.Lines(report).ToList();
+        Assert.Contains("  idle, no load for 30.0 s: 4.00 % of a core in all", lines);
+        Assert.Contains(lines, l => l.Contains("localdapr", StringComparison.Ordinal) && l.Contains("( 3.00 % of a core)", StringComparison.Ordinal));
+        Assert.DoesNotContain(BenchTable.Lines(Report), l => l.Contains("idle", StringComparison.Ordinal));
+
+        var json = JsonNode.Parse(BenchJson.Serialize(report))!;
+        Assert.Equal(4.0, (double)json["idle"]!["percentOfOneCore"]!);
+        Assert.Equal("orders-0", (string)json["idle"]!["processes"]![1]!["name"]!);
+        Assert.Null(JsonNode.Parse(BenchJson.Serialize(Report))!["idle"]);
+    }
+
+    [Fact]
     public void The_chart_is_svg_with_axes_and_a_p50_and_p99_line_per_kind_of_loop()
     {
         var chart = XDocument.Parse(LatencyChart.Render(Report));

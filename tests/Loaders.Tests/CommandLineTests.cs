@@ -41,6 +41,8 @@ public sealed class CommandLineTests
     [InlineData("--pid must be a process id, not -4.", "bench", "--pid", "-4")]
     [InlineData("--pid and --no-processes exclude each other.", "bench", "--pid", "42", "--no-processes")]
     [InlineData("Unknown product 'SOCKS'", "bench", "--product", "SOCKS")]
+    [InlineData("--idle must be a positive number of seconds, not 0.", "bench", "--idle", "0")]
+    [InlineData("--idle measures processes: not with --no-processes.", "bench", "--idle", "30", "--no-processes")]
     public async Task Bad_arguments_are_reported_and_nothing_is_sent(string message, params string[] args)
     {
         var run = await _loaders.RunAsync(args);

@@ -21,7 +21,7 @@ internal static class BenchCommands
 
     public static Command Create(LoaderContext context)
     {
-        var inFlight = CliOptions.PositiveList("--in-flight", "Closed-loop steps: orders under way at once, e.g. 1,8,64 (a new order as soon as one is decided). Default 1,8,64 when no --rate is given either.");
+        var inFlight = CliOptions.PositiveList("--in-flight", "Closed-loop steps: orders under way at once, e.g. 1,8,64 (a new order as soon as one is decided). Default 1,8,64 when neither --rate nor --idle is given.");
         var rates = CliOptions.Rates("Open-loop steps: orders per second, e.g. 50 or 25,50/s (sent on schedule, whatever earlier orders do).");
         var duration = CliOptions.Positive("--duration", "Seconds measured per step, after the warm-up.", 15);
         duration.HelpName = "seconds";
@@ -41,6 +41,18 @@ internal static class BenchCommands
             if (result.GetValueOrDefault<int?>() is < 0 and var value)
             {
                 result.AddError(Invariant($"--set-stock must not be negative, not {value}."));
+            }
+        });
+        var idle = new Option<int?>("--idle")
+        {
+            Description = "After the steps (or alone), measure the processes' CPU over this many seconds with no load, starting --warmup seconds after the last step: what an idle system costs.",
+            HelpName = "seconds",
+        };
+        idle.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is <= 0 and var value)
+            {
+                result.AddError(Invariant($"--idle must be a positive number of seconds, not {value}."));
             }
         });
         var payments = new Option<bool>("--payments") { Description = $"Publish each accepted order's payment to '{Topics.Payments}' beside its long poll, through the loader sidecar." };
@@ -67,13 +79,18 @@ internal static class BenchCommands
             "POST and POST→verdict latency (p50/p95/p99/max), decided orders/s, failures by reason, and CPU and memory per process " +
             "of the running `localdapr run` (found through $LOCALDAPR_HOME or ~/.localdapr). Exit code 1 if any order failed.")
         {
-            inFlight, rates, duration, warmup, customers, product, setStock, payments, json, svg, pids, noProcesses, idPrefix, progressInterval, apiUrl, daprUrl,
+            inFlight, rates, duration, warmup, customers, product, setStock, payments, idle, json, svg, pids, noProcesses, idPrefix, progressInterval, apiUrl, daprUrl,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(noProcesses) && result.GetValue(pids) is { Length: > 0 })
             {
                 result.AddError("--pid and --no-processes exclude each other.");
+            }
+
+            if (result.GetValue(noProcesses) && result.GetValue(idle) is not null)
+            {
+                result.AddError("--idle measures processes: not with --no-processes.");
             }
         });
         pids.Validators.Add(result =>
@@ -97,7 +114,8 @@ internal static class BenchCommands
             List<LoadShape> shapes = [
                 .. parse.GetValue(inFlight)!.Select(n => new ClosedLoop(n)),
                 .. parse.GetValue(rates)!.Select(r => new OpenLoop(r))];
-            if (shapes.Count == 0)
+            var idleSeconds = parse.GetValue(idle);
+            if (shapes.Count == 0 && idleSeconds is null)
             {
                 shapes.AddRange(DefaultInFlight.Select(n => new ClosedLoop(n)));
             }
@@ -110,6 +128,11 @@ internal static class BenchCommands
 
             var timing = new BenchTiming(TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)));
             var (meter, processesNote) = Processes(context, parse.GetValue(noProcesses), parse.GetValue(pids) ?? []);
+            if (idleSeconds is not null && meter is null)
+            {
+                throw new LoaderException($"--idle has no processes to measure: {processesNote}.");
+            }
+
             using var http = context.CreateHttpClient(BenchRunner.LongPoll);
             var api = new OrdersApiClient(http, parse.GetValue(apiUrl)!, context.OrdersApiToken);
             var sidecar = new DaprPublisher(http, parse.GetValue(daprUrl)!, context.DaprApiToken);
@@ -132,13 +155,23 @@ internal static class BenchCommands
                 steps.Add(step);
             }
 
+            IdleResult? idleResult = null;
+            if (idleSeconds is { } measured)
+            {
+                var idleTiming = timing with { Duration = TimeSpan.FromSeconds(measured) };
+                await terminal.Error.WriteLineAsync(Invariant($"bench: idle for {idleTiming.Warmup.TotalSeconds:0} + {measured} s ..."));
+                idleResult = await runner.MeasureIdleAsync(meter!, idleTiming, cancellationToken);
+                await terminal.Error.WriteLineAsync(Invariant($"bench: idle: {idleResult.PercentOfOneCore:0.00} % of a core"));
+            }
+
             var report = new BenchReport(
                 startedAt,
                 parse.GetValue(apiUrl)!.AbsoluteUri,
                 new BenchMachine(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, LoadersBuild),
                 new BenchSettings(timing.Warmup.TotalSeconds, timing.Duration.TotalSeconds, plan.Customers.Count, plan.Product is { } p ? WireNames.Of(p) : null, parse.GetValue(payments), prefix),
                 processesNote,
-                steps);
+                steps,
+                idleResult);
             foreach (var line in BenchTable.Lines(report))
             {
                 await terminal.Out.WriteLineAsync(line);

@@ -11,7 +11,8 @@ internal sealed record BenchReport(
     BenchMachine Machine,
     BenchSettings Settings,
     string Processes,
-    IReadOnlyList<StepResult> Steps);
+    IReadOnlyList<StepResult> Steps,
+    IdleResult? Idle = null);
 
 internal sealed record BenchMachine(int ProcessorCount, string Os, string Runtime, string LoadersBuild);
 
@@ -46,3 +47,9 @@ internal sealed record FailureCount(string Reason, int Count);
 /// peak resident memory since it started (VmHWM, summed over its processes).
 /// </summary>
 internal sealed record ProcessUsage(string Name, int Pid, double CpuSeconds, double RssMiBBefore, double RssMiBAfter, double PeakRssMiB);
+
+/// <summary>
+/// `--idle`: the processes' CPU over seconds with no load, after the steps (or alone): what an idle system costs.
+/// <see cref="PercentOfOneCore"/> is the CPU of all of them over the time measured, 100 being one core busy.
+/// </summary>
+internal sealed record IdleResult(double Seconds, IReadOnlyList<ProcessUsage> Processes, double PercentOfOneCore);

@@ -59,6 +59,22 @@ internal sealed class BenchRunner(
         return Result(shape, recorder, seconds, window.SamplesAtOpening, afterSamples);
     }
 
+    /// <summary>
+    /// Waits the warm-up with no load (so that what the last step left running settles), then measures the processes
+    /// over the duration, still with no load.
+    /// </summary>
+    public async Task<IdleResult> MeasureIdleAsync(ProcessMeter processes, BenchTiming timing, CancellationToken cancellationToken)
+    {
+        await Task.Delay(timing.Warmup, time, cancellationToken);
+        var before = processes.Sample();
+        var start = time.GetTimestamp();
+        await Task.Delay(timing.Duration, time, cancellationToken);
+        var after = processes.Sample();
+        var seconds = time.GetElapsedTime(start).TotalSeconds;
+        var usage = Usage(before, after);
+        return new IdleResult(seconds, usage, seconds > 0 ? 100 * usage.Sum(u => u.CpuSeconds) / seconds : 0);
+    }
+
     private async Task ClosedLoopAsync(
         int inFlight, MeasuredWindow window, StepRecorder recorder, ProgressReporter progress, LoadShape shape, CancellationTokenSource stop)
     {
@@ -185,8 +201,7 @@ internal sealed class BenchRunner(
 
     private static StepResult Result(LoadShape shape, StepRecorder recorder, double seconds, IReadOnlyList<ProcessSample> before, IReadOnlyList<ProcessSample> after)
     {
-        var usage = before.Zip(after, (b, a) => new ProcessUsage(
-            a.Name, a.Pid, Math.Max(0, a.CpuSeconds - b.CpuSeconds), MiB(b.RssBytes), MiB(a.RssBytes), MiB(a.PeakRssBytes))).ToList();
+        var usage = Usage(before, after);
         var decided = recorder.Decided;
         return new StepResult(
             shape.Label,
@@ -204,6 +219,12 @@ internal sealed class BenchRunner(
             [.. recorder.Failures.Counts().Select(c => new FailureCount(c.Key, c.Value))],
             usage,
             usage.Count > 0 && decided > 0 ? usage.Sum(u => u.CpuSeconds) * 1000 / decided : null);
+    }
+
+    private static List<ProcessUsage> Usage(IReadOnlyList<ProcessSample> before, IReadOnlyList<ProcessSample> after)
+    {
+        return [.. before.Zip(after, (b, a) => new ProcessUsage(
+            a.Name, a.Pid, Math.Max(0, a.CpuSeconds - b.CpuSeconds), MiB(b.RssBytes), MiB(a.RssBytes), MiB(a.PeakRssBytes)))];
 
         static double MiB(long bytes) => bytes / 1024.0 / 1024.0;
     }

@@ -45,6 +45,16 @@ internal static class BenchTable
             }
         }
 
+        if (report.Idle is { } idle)
+        {
+            yield return Invariant($"  idle, no load for {idle.Seconds:0.0} s: {idle.PercentOfOneCore:0.00} % of a core in all");
+            foreach (var process in idle.Processes)
+            {
+                yield return Invariant(
+                    $"    {process.Name,-16} pid {process.Pid,-7} CPU {process.CpuSeconds,7:0.00} s ({100 * process.CpuSeconds / idle.Seconds,5:0.00} % of a core)   RSS {process.RssMiBAfter,6:0} MiB");
+            }
+        }
+
         foreach (var step in report.Steps.Where(s => s.FailureReasons.Count > 0))
         {
             yield return $"failures in {step.Load}:";
