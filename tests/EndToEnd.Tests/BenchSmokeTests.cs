@@ -30,7 +30,7 @@ public sealed class BenchSmokeTests(OrderSystemFixture fixture) : IDisposable
         var svg = Path.Combine(_output.FullName, "bench.svg");
 
         var (exitCode, output, error) = await RunLoadersAsync(
-            "bench", "--in-flight", "2", "--rate", "5", "--duration", "2", "--warmup", "1", "--idle", "1", "--product", "JUMPERS",
+            "bench", "--in-flight", "2", "--rate", "5", "--duration", "2", "--warmup", "1", "--idle", "1", "--idle-settle", "0", "--product", "JUMPERS",
             "--api-url", System.Orders.BaseAddress!.AbsoluteUri, "--json", json, "--svg", svg, "--progress-interval", "0");
 
         Assert.True(exitCode == 0, $"exit {exitCode}{Environment.NewLine}{output}{Environment.NewLine}{error}");
@@ -60,6 +60,7 @@ public sealed class BenchSmokeTests(OrderSystemFixture fixture) : IDisposable
         Assert.Contains("localdapr", idleProcesses.Select(p => (string)p!["name"]!));
         Assert.Equal((double)idle["percentOfOneCore"]!, 100 * idleProcesses.Sum(p => (double)p!["cpuSeconds"]!) / (double)idle["seconds"]!, 6);
         Assert.Contains(output.Split('\n'), l => l.StartsWith("  idle, no load for ", StringComparison.Ordinal));
+        Assert.Equal(0, (double)idle["settleSeconds"]!);
 
         var chart = XDocument.Parse(await File.ReadAllTextAsync(svg, Ct));
         XNamespace svgNs = "http://www.w3.org/2000/svg";

@@ -60,11 +60,11 @@ public sealed class BenchReportTests
     [Fact]
     public void An_idle_measurement_is_reported_per_process_and_in_all_as_a_share_of_one_core()
     {
-        var idle = new IdleResult(30, [new ProcessUsage("localdapr", 100, 0.9, 240, 241, 250), new ProcessUsage("orders-0", 101, 0.3, 140, 140, 150)], 4.0);
+        var idle = new IdleResult(20, 30, [new ProcessUsage("localdapr", 100, 0.9, 240, 241, 250), new ProcessUsage("orders-0", 101, 0.3, 140, 140, 150)], 4.0);
         var report = Report with { Idle = idle };
 
         var lines = BenchTable.Lines(report).ToList();
-        Assert.Contains("  idle, no load for 30.0 s: 4.00 % of a core in all", lines);
+        Assert.Contains("  idle, no load for 30.0 s after 20 s settling: 4.00 % of a core in all", lines);
         Assert.Contains(lines, l => l.Contains("localdapr", StringComparison.Ordinal) && l.Contains("( 3.00 % of a core)", StringComparison.Ordinal));
         Assert.DoesNotContain(BenchTable.Lines(Report), l => l.Contains("idle", StringComparison.Ordinal));
 

@@ -45,9 +45,11 @@ internal static class BenchCommands
         });
         var idle = new Option<int?>("--idle")
         {
-            Description = "After the steps (or alone), measure the processes' CPU over this many seconds with no load, starting --warmup seconds after the last step: what an idle system costs.",
+            Description = "After the steps (or alone), measure the processes' CPU over this many seconds with no load, after --idle-settle seconds with no load: what an idle system costs.",
             HelpName = "seconds",
         };
+        var idleSettle = CliOptions.NotNegative("--idle-settle", "Seconds with no load before --idle measures, so that what the steps left running is done.", defaultValue: 20);
+        idleSettle.HelpName = "seconds";
         idle.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is <= 0 and var value)
@@ -79,7 +81,7 @@ internal static class BenchCommands
             "POST and POST→verdict latency (p50/p95/p99/max), decided orders/s, failures by reason, and CPU and memory per process " +
             "of the running `localdapr run` (found through $LOCALDAPR_HOME or ~/.localdapr). Exit code 1 if any order failed.")
         {
-            inFlight, rates, duration, warmup, customers, product, setStock, payments, idle, json, svg, pids, noProcesses, idPrefix, progressInterval, apiUrl, daprUrl,
+            inFlight, rates, duration, warmup, customers, product, setStock, payments, idle, idleSettle, json, svg, pids, noProcesses, idPrefix, progressInterval, apiUrl, daprUrl,
         };
         command.Validators.Add(result =>
         {
@@ -158,9 +160,9 @@ internal static class BenchCommands
             IdleResult? idleResult = null;
             if (idleSeconds is { } measured)
             {
-                var idleTiming = timing with { Duration = TimeSpan.FromSeconds(measured) };
-                await terminal.Error.WriteLineAsync(Invariant($"bench: idle for {idleTiming.Warmup.TotalSeconds:0} + {measured} s ..."));
-                idleResult = await runner.MeasureIdleAsync(meter!, idleTiming, cancellationToken);
+                var settle = parse.GetValue(idleSettle);
+                await terminal.Error.WriteLineAsync(Invariant($"bench: idle for {settle} + {measured} s ..."));
+                idleResult = await runner.MeasureIdleAsync(meter!, TimeSpan.FromSeconds(settle), TimeSpan.FromSeconds(measured), cancellationToken);
                 await terminal.Error.WriteLineAsync(Invariant($"bench: idle: {idleResult.PercentOfOneCore:0.00} % of a core"));
             }
 

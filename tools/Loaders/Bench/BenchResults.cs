@@ -49,7 +49,8 @@ internal sealed record FailureCount(string Reason, int Count);
 internal sealed record ProcessUsage(string Name, int Pid, double CpuSeconds, double RssMiBBefore, double RssMiBAfter, double PeakRssMiB);
 
 /// <summary>
-/// `--idle`: the processes' CPU over seconds with no load, after the steps (or alone): what an idle system costs.
-/// <see cref="PercentOfOneCore"/> is the CPU of all of them over the time measured, 100 being one core busy.
+/// `--idle`: the processes' CPU over seconds with no load, after the steps (or alone) and <see cref="SettleSeconds"/>
+/// more with no load before: what an idle system costs. <see cref="PercentOfOneCore"/> is the CPU of all of them over
+/// the time measured, 100 being one core busy.
 /// </summary>
-internal sealed record IdleResult(double Seconds, IReadOnlyList<ProcessUsage> Processes, double PercentOfOneCore);
+internal sealed record IdleResult(double SettleSeconds, double Seconds, IReadOnlyList<ProcessUsage> Processes, double PercentOfOneCore);

@@ -60,19 +60,19 @@ internal sealed class BenchRunner(
     }
 
     /// <summary>
-    /// Waits the warm-up with no load (so that what the last step left running settles), then measures the processes
-    /// over the duration, still with no load.
+    /// Waits <paramref name="settle"/> with no load (so that what the last step left running is done), then measures
+    /// the processes over <paramref name="duration"/>, still with no load.
     /// </summary>
-    public async Task<IdleResult> MeasureIdleAsync(ProcessMeter processes, BenchTiming timing, CancellationToken cancellationToken)
+    public async Task<IdleResult> MeasureIdleAsync(ProcessMeter processes, TimeSpan settle, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await Task.Delay(timing.Warmup, time, cancellationToken);
+        await Task.Delay(settle, time, cancellationToken);
         var before = processes.Sample();
         var start = time.GetTimestamp();
-        await Task.Delay(timing.Duration, time, cancellationToken);
+        await Task.Delay(duration, time, cancellationToken);
         var after = processes.Sample();
         var seconds = time.GetElapsedTime(start).TotalSeconds;
         var usage = Usage(before, after);
-        return new IdleResult(seconds, usage, seconds > 0 ? 100 * usage.Sum(u => u.CpuSeconds) / seconds : 0);
+        return new IdleResult(settle.TotalSeconds, seconds, usage, seconds > 0 ? 100 * usage.Sum(u => u.CpuSeconds) / seconds : 0);
     }
 
     private async Task ClosedLoopAsync(

@@ -47,7 +47,7 @@ internal static class BenchTable
 
         if (report.Idle is { } idle)
         {
-            yield return Invariant($"  idle, no load for {idle.Seconds:0.0} s: {idle.PercentOfOneCore:0.00} % of a core in all");
+            yield return Invariant($"  idle, no load for {idle.Seconds:0.0} s after {idle.SettleSeconds:0.#} s settling: {idle.PercentOfOneCore:0.00} % of a core in all");
             foreach (var process in idle.Processes)
             {
                 yield return Invariant(
