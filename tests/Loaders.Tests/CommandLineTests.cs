@@ -44,6 +44,7 @@ public sealed class CommandLineTests
     [InlineData("--idle must be a positive number of seconds, not 0.", "bench", "--idle", "0")]
     [InlineData("--idle measures processes: not with --no-processes.", "bench", "--idle", "30", "--no-processes")]
     [InlineData("--idle-settle must not be negative, not -1.", "bench", "--idle", "30", "--idle-settle", "-1")]
+    [InlineData("--idle-settle goes with --idle.", "bench", "--idle-settle", "10")]
     public async Task Bad_arguments_are_reported_and_nothing_is_sent(string message, params string[] args)
     {
         var run = await _loaders.RunAsync(args);

@@ -48,8 +48,6 @@ internal static class BenchCommands
             Description = "After the steps (or alone), measure the processes' CPU over this many seconds with no load, after --idle-settle seconds with no load: what an idle system costs.",
             HelpName = "seconds",
         };
-        var idleSettle = CliOptions.NotNegative("--idle-settle", "Seconds with no load before --idle measures, so that what the steps left running is done.", defaultValue: 20);
-        idleSettle.HelpName = "seconds";
         idle.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is <= 0 and var value)
@@ -57,6 +55,8 @@ internal static class BenchCommands
                 result.AddError(Invariant($"--idle must be a positive number of seconds, not {value}."));
             }
         });
+        var idleSettle = CliOptions.NotNegative("--idle-settle", "Seconds with no load before --idle measures, so that what the steps left running is done.", defaultValue: 20);
+        idleSettle.HelpName = "seconds";
         var payments = new Option<bool>("--payments") { Description = $"Publish each accepted order's payment to '{Topics.Payments}' beside its long poll, through the loader sidecar." };
         var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file.", HelpName = "path" };
         var svg = new Option<FileInfo?>("--svg") { Description = "Draw latency against throughput, p50 and p99 per step, as SVG to this file.", HelpName = "path" };
@@ -93,6 +93,11 @@ internal static class BenchCommands
             if (result.GetValue(noProcesses) && result.GetValue(idle) is not null)
             {
                 result.AddError("--idle measures processes: not with --no-processes.");
+            }
+
+            if (result.GetResult(idleSettle) is { Implicit: false } && result.GetValue(idle) is null)
+            {
+                result.AddError("--idle-settle goes with --idle.");
             }
         });
         pids.Validators.Add(result =>
@@ -132,7 +137,7 @@ internal static class BenchCommands
             var (meter, processesNote) = Processes(context, parse.GetValue(noProcesses), parse.GetValue(pids) ?? []);
             if (idleSeconds is not null && meter is null)
             {
-                throw new LoaderException($"--idle has no processes to measure: {processesNote}.");
+                throw new LoaderException($"--idle has no processes to measure ({processesNote}).");
             }
 
             using var http = context.CreateHttpClient(BenchRunner.LongPoll);
