@@ -28,6 +28,13 @@ public sealed class SilentCollectorTests(OrderSystemFixture fixture)
         await fixture.SilentCollector.FirstConnection.WaitAsync(OrderSystem.Timeout, Ct);
 
         var customer = TestIds.New("customer");
+        // One order first, not timed: on a system that has just started, the first orders pay for JIT compilation and
+        // first connections (seconds when other test runs share the machine), which is not what this test is about.
+        // Waiting on an export would hold up the ten after it as much as the first.
+        var first = new Order(TestIds.New("first"), customer, OrderState.Created, Product.Jumpers, 1, 10m);
+        await System.Orders.CreateOrderAsync(first, Ct);
+        await System.Orders.GetDecidedOrderAsync(first.Id, Ct);
+
         var decided = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
         {
             var order = new Order(TestIds.New($"order{i}"), customer, OrderState.Created, Product.Jumpers, 1, 10m);
