@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.Actors;
 
@@ -18,12 +18,11 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     private readonly Dictionary<ActorKey, Activation> _active = [];
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>An activation that may go idle before the scan's next wake-up wakes it (see <see cref="_nextScanTicks"/>).</summary>
-    private readonly Channel<bool> _activated = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private SoonestTimer? _idleScan;
+    private TimeSpan _minimumScanGap;
 
-    /// <summary>When the idle scan wakes next (UTC ticks); long.MaxValue while it scans or has nothing to wait for.</summary>
-    private long _nextScanTicks = long.MaxValue;
-    private Task? _idleLoop;
+    /// <summary>The idle scan under way or done last, which a stop waits for.</summary>
+    private Task _scanning = Task.CompletedTask;
 
     public ActorPlacement Placement => placement;
 
@@ -40,7 +39,11 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     /// actor is deactivated between its idle timeout and that gap later, as daprd queues each actor for its own idle
     /// deadline (pkg/actors/targets/app factory.go idlerQueue), and an idle runtime does not wake for nothing.
     /// </summary>
-    public void Start(TimeSpan minimumGap) => _idleLoop ??= ScanIdleActorsAsync(minimumGap, _stopping.Token);
+    public void Start(TimeSpan minimumGap)
+    {
+        _minimumScanGap = minimumGap;
+        _idleScan ??= new SoonestTimer(time, () => _scanning = ScanIdleActorsAsync());
+    }
 
     /// <summary>
     /// Active actors per type on <paramref name="host"/> (for `/v1.0/metadata`).
@@ -152,10 +155,8 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (_idleLoop is not null)
-        {
-            await _idleLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        _idleScan?.Dispose();
+        await _scanning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         _stopping.Dispose();
     }
@@ -190,10 +191,7 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
 
             var activation = new Activation(key, owner, time.GetUtcNow());
             _active[key] = activation;
-            if ((activation.LastUsed + activation.Options.IdleTimeout).UtcTicks < Interlocked.Read(ref _nextScanTicks))
-            {
-                _activated.Writer.TryWrite(true);
-            }
+            _idleScan?.At(activation.LastUsed + activation.Options.IdleTimeout);
 
             logger.LogDebug("Actor {ActorType}/{ActorId} activated on {Host}", key.Type, key.Id, owner.Name);
             return activation;
@@ -263,44 +261,27 @@ public sealed class ActorRuntime(ActorPlacement placement, TimeProvider time, IL
         }
     }
 
-    private async Task ScanIdleActorsAsync(TimeSpan minimumGap, CancellationToken cancellationToken)
+    private async Task ScanIdleActorsAsync()
     {
-        // A wait this long at most, so that an idle timeout of days does not overflow a timer.
-        var longestWait = TimeSpan.FromHours(1);
+        var now = time.GetUtcNow();
+        var active = Snapshot(a => !a.IsDeactivated);
         try
         {
-            while (true)
-            {
-                // While scanning, every activation signals: one the snapshot below misses wakes the next wait at once.
-                Interlocked.Exchange(ref _nextScanTicks, long.MaxValue);
-                while (_activated.Reader.TryRead(out _))
-                {
-                }
-
-                var now = time.GetUtcNow();
-                var active = Snapshot(a => !a.IsDeactivated);
-                var idle = active.Where(a => now - a.LastUsed >= a.Options.IdleTimeout).ToList();
-                await Task.WhenAll(idle.Select(DeactivateIfStillIdleAsync));
-
-                // The ones still active (a busy one that was idle included: it is looked at again after the gap) are
-                // idle from their last use plus their timeout at the soonest.
-                var stillActive = active.Where(a => !a.IsDeactivated).ToList();
-                DateTimeOffset? nextIdle = stillActive.Count == 0 ? null : stillActive.Min(a => a.LastUsed + a.Options.IdleTimeout);
-                var wakeAt = nextIdle is { } at ? (at > now + minimumGap ? at : now + minimumGap) : (DateTimeOffset?)null;
-                Interlocked.Exchange(ref _nextScanTicks, wakeAt?.UtcTicks ?? long.MaxValue);
-
-                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var wait = wakeAt is { } due ? due - time.GetUtcNow() : longestWait;
-                var timeUp = Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait < longestWait ? wait : longestWait, time, waiting.Token);
-                var activated = _activated.Reader.WaitToReadAsync(waiting.Token).AsTask();
-                await Task.WhenAny(timeUp, activated);
-                await waiting.CancelAsync();
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            await Task.WhenAll(active.Where(a => now - a.LastUsed >= a.Options.IdleTimeout).Select(DeactivateIfStillIdleAsync));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
-            // runtime stopping
+            logger.LogWarning("Deactivating idle actors failed: {Error}", e.Message);
+        }
+
+        // The ones still active (a busy one that was idle included: it is looked at again after the gap) are idle
+        // from their last use plus their timeout at the soonest; one activated since asked for its own time.
+        var stillActive = active.Where(a => !a.IsDeactivated).ToList();
+        if (stillActive.Count > 0)
+        {
+            var nextIdle = stillActive.Min(a => a.LastUsed + a.Options.IdleTimeout);
+            var earliest = time.GetUtcNow() + _minimumScanGap;
+            _idleScan?.At(nextIdle > earliest ? nextIdle : earliest);
         }
     }
 

@@ -1,3 +1,5 @@
+using DaprOrders.LocalDapr.Timing;
+
 namespace DaprOrders.LocalDapr.Workflows;
 
 /// <summary>
@@ -9,22 +11,18 @@ namespace DaprOrders.LocalDapr.Workflows;
 /// </summary>
 public sealed class WorkflowSchedule : IDisposable
 {
-    // Timers are set at most this far ahead; a later entry is looked at again then.
-    private static readonly TimeSpan LongestWait = TimeSpan.FromHours(12);
-
     private readonly Lock _gate = new();
     private readonly PriorityQueue<Func<Task>, DateTime> _pending = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ITimer _timer;
-    private DateTime _armedFor = DateTime.MaxValue;
+    private readonly SoonestTimer _timer;
     private bool _disposed;
 
     public WorkflowSchedule(TimeProvider time, ILogger logger)
     {
         _time = time;
         _logger = logger;
-        _timer = time.CreateTimer(static schedule => ((WorkflowSchedule)schedule!).RunDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = new SoonestTimer(time, RunDue);
     }
 
     /// <summary>Entries waiting for their time.</summary>
@@ -50,10 +48,7 @@ public sealed class WorkflowSchedule : IDisposable
             }
 
             _pending.Enqueue(fire, due);
-            if (due < _armedFor)
-            {
-                Arm(due);
-            }
+            _timer.At(AsUtc(due));
         }
     }
 
@@ -80,10 +75,9 @@ public sealed class WorkflowSchedule : IDisposable
                 due.Add(fire);
             }
 
-            _armedFor = DateTime.MaxValue;
             if (!_disposed && _pending.TryPeek(out _, out var next))
             {
-                Arm(next);
+                _timer.At(AsUtc(next));
             }
         }
 
@@ -93,12 +87,7 @@ public sealed class WorkflowSchedule : IDisposable
         }
     }
 
-    private void Arm(DateTime due)
-    {
-        _armedFor = due;
-        var wait = due - _time.GetUtcNow().UtcDateTime;
-        _timer.Change(wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < LongestWait ? wait : LongestWait, Timeout.InfiniteTimeSpan);
-    }
+    private static DateTimeOffset AsUtc(DateTime due) => new(DateTime.SpecifyKind(due, DateTimeKind.Utc));
 
     private async Task RunAsync(Func<Task> fire)
     {

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using DaprOrders.LocalDapr.Timing;
 
 namespace DaprOrders.LocalDapr.PubSub.Kafka;
 
@@ -34,11 +35,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _expiryGate = new();
-    private readonly ITimer _expiry;
-
-    /// <summary>When <see cref="_expiry"/> is due (a <see cref="TimeProvider.GetTimestamp"/>), or long.MaxValue.</summary>
-    private long _expiryDue = long.MaxValue;
+    private readonly SoonestTimer _expiry;
     private readonly Task _accepting;
     private long _lastProducerId;
 
@@ -50,7 +47,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         // Armed for the soonest session end or rebalance deadline of any group, not on a period: an idle broker
         // then wakes only when a member could have gone silent, not several times a second.
-        _expiry = time.CreateTimer(static broker => ((KafkaBroker)broker!).ExpireMembers(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _expiry = new SoonestTimer(time, ExpireMembers);
         _accepting = AcceptAsync();
     }
 
@@ -99,11 +96,6 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     private void ExpireMembers()
     {
-        lock (_expiryGate)
-        {
-            _expiryDue = long.MaxValue;
-        }
-
         foreach (var group in _groups.Values)
         {
             try
@@ -114,27 +106,17 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             {
                 // A timer callback must not throw: that would end the process. The group is looked at again soon.
                 _logger.LogError(e, "Kafka broker: expiring members of group {Group} failed", group.Id);
-                ArmExpiry(TimeSpan.FromSeconds(1));
+                _expiry.In(TimeSpan.FromSeconds(1));
             }
         }
     }
 
-    /// <summary>Makes sure the expiry timer fires no later than <paramref name="dueIn"/> from now.</summary>
+    /// <summary>Makes sure the expiry pass runs no later than <paramref name="dueIn"/> from now.</summary>
     private void ArmExpiry(TimeSpan? dueIn)
     {
-        if (dueIn is not { } wait)
+        if (dueIn is { } wait)
         {
-            return;
-        }
-
-        var due = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
-        lock (_expiryGate)
-        {
-            if (due < _expiryDue)
-            {
-                _expiryDue = due;
-                _expiry.Change(wait, Timeout.InfiniteTimeSpan);
-            }
+            _expiry.In(wait);
         }
     }
 
@@ -291,7 +273,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         _listener.Stop();
-        await _expiry.DisposeAsync();
+        _expiry.Dispose();
         await _accepting;
         await Task.WhenAll(_connections.Keys);
         _stopping.Dispose();
