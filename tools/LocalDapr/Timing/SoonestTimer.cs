@@ -18,6 +18,7 @@ public sealed class SoonestTimer : IDisposable
     private DateTimeOffset _due = DateTimeOffset.MaxValue;
     private bool _disposed;
 
+    /// <summary>A timer on <paramref name="time"/> not set yet.</summary>
     /// <param name="time">The clock.</param>
     /// <param name="fired">Runs on a timer thread when a time asked for has come; it must not throw.</param>
     public SoonestTimer(TimeProvider time, Action fired)
