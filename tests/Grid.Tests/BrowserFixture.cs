@@ -57,11 +57,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> OpenGridAsync()
+    /// <param name="beforeLoading">Runs on the new page before it loads the grid, e.g. to route its requests.</param>
+    public async Task<IPage> OpenGridAsync(Func<IPage, Task>? beforeLoading = null)
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         // Generous: the whole suite shares two cores; normally each wait ends within a second.
         page.SetDefaultTimeout(60_000);
+        if (beforeLoading is not null)
+        {
+            await beforeLoading(page);
+        }
+
         await page.GotoAsync(Address.ToString());
         return page;
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DaprOrders.Contracts;
 using Microsoft.Playwright;
 
@@ -89,5 +90,61 @@ public sealed class GridPageBrowserTests(BrowserFixture fixture) : IClassFixture
 
         await page.WaitForSelectorAsync($"{RowOf(orderOfCustomer1)} .level:has-text('platinum')");
         Assert.Equal("Ada Renamed", (await CellsAsync(page, orderOfCustomer1))[2]);
+    }
+
+    public static TheoryData<string> ChangesOfARowInView() => ["customer", "payment"];
+
+    /// <summary>
+    /// The page asks for its first rows again when the stream opens. Should the server read them before a change
+    /// whose event then comes first, that older answer must not take back what the event showed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ChangesOfARowInView))]
+    public async Task A_page_of_rows_read_before_a_change_does_not_undo_it(string change)
+    {
+        // Rows no other test changes: c-3's orders and o-000005.
+        var (orderId, topic, message, shown, column, expected) = change == "customer"
+            ? (BrowserFixture.OrderIdAt(3), Topics.Customers, (object)TestOrders.Customer("c-3", "platinum", lastName: "Changed"),
+                ".level:has-text('platinum')", 2, "Ada Changed")
+            : (BrowserFixture.OrderIdAt(5), Topics.Payments, TestOrders.PaymentFor(BrowserFixture.OrderIdAt(5)),
+                ".payment:has-text('20.00 EUR')", 8, "20.00 EUR");
+        var firstRowsShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readBeforeTheChange = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var changeShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstPageFetches = 0;
+        var page = await fixture.OpenGridAsync(async page =>
+        {
+            // The stream opens once the first rows are shown, so that its reset asks for them again.
+            await page.RouteAsync(new Regex("/api/orders/stream$"), async route =>
+            {
+                await firstRowsShown.Task;
+                await route.ContinueAsync();
+            });
+            await page.RouteAsync(new Regex(@"/api/orders\?offset=0&"), async route =>
+            {
+                if (Interlocked.Increment(ref firstPageFetches) != 2)
+                {
+                    await route.ContinueAsync();
+                    return;
+                }
+
+                // The server reads the rows now, before the change; the page gets them after the change's event.
+                var answer = await route.FetchAsync();
+                readBeforeTheChange.SetResult();
+                await changeShown.Task;
+                await route.FulfillAsync(new RouteFulfillOptions { Response = answer });
+            });
+        });
+        await page.WaitForSelectorAsync(RowOf(orderId));
+        firstRowsShown.SetResult();
+        await readBeforeTheChange.Task.WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+
+        await fixture.DeliverAsync(topic, message, Cancel);
+        await page.WaitForSelectorAsync($"{RowOf(orderId)} {shown}");
+        changeShown.SetResult();
+        await page.WaitForSelectorAsync("#rows[aria-busy='false']", new() { State = WaitForSelectorState.Attached });
+
+        Assert.Equal(2, firstPageFetches);
+        Assert.Equal(expected, (await CellsAsync(page, orderId))[column]);
     }
 }

@@ -16,8 +16,9 @@ const statusElement = document.getElementById('status');
 let total = 0;
 let generation = 0;            // bumped by a reset: pages of an older generation are shown but fetched again
 const pages = new Map();       // page number -> { rows: [], generation }; Map order = least recently used first
-const loading = new Set();     // page numbers being fetched
-const changedWhileLoading = new Set(); // pages a row event touched while they were being fetched
+// Page number being fetched -> the events that arrived meanwhile. The server may have read the page before such an
+// event's write, so each is applied again to the answer: an answer never undoes what an event already showed.
+const loading = new Map();
 let renderQueued = false;
 
 const columns = ['pos', 'order', 'customer', 'level', 'product', 'quantity', 'price', 'state', 'payment'];
@@ -55,6 +56,8 @@ function render() {
   while (rowsElement.children.length < count) rowsElement.appendChild(createRow());
   while (rowsElement.children.length > count) rowsElement.lastChild.remove();
   for (let i = 0; i < count; i++) fillRow(rowsElement.children[i], first + i);
+  // Every fetch ends in a render, so this is true while rows are on their way and false once all are shown.
+  rowsElement.setAttribute('aria-busy', String(loading.size > 0));
 }
 
 function createRow() {
@@ -97,8 +100,8 @@ function fillRow(element, position) {
 
 async function loadPage(page) {
   if (loading.has(page)) return;
-  loading.add(page);
-  changedWhileLoading.delete(page);
+  const eventsMeanwhile = [];
+  loading.set(page, eventsMeanwhile);
   const requested = generation;
   try {
     const response = await fetch(`/api/orders?offset=${page * PAGE_SIZE}&limit=${PAGE_SIZE}`);
@@ -107,9 +110,9 @@ async function loadPage(page) {
     if (requested !== generation) { scheduleRender(); return; } // a reset came meanwhile: fetch it again
     const rows = [];
     for (const row of body.rows) rows[row.position - page * PAGE_SIZE] = row;
+    for (const apply of eventsMeanwhile) apply(rows); // in the order they came, as the server wrote them
     pages.delete(page);
-    // A row event that arrived during the fetch may be newer than the answer: keep the page, but fetch it again.
-    pages.set(page, { rows, generation: changedWhileLoading.has(page) ? -1 : generation });
+    pages.set(page, { rows, generation });
     while (pages.size > MAX_CACHED_PAGES) pages.delete(pages.keys().next().value);
     setTotal(body.total);
     scheduleRender();
@@ -141,22 +144,25 @@ function connect() {
   stream.addEventListener('row', event => {
     const { total: count, row } = JSON.parse(event.data);
     const page = Math.floor(row.position / PAGE_SIZE);
+    const apply = rows => { rows[row.position % PAGE_SIZE] = row; };
     const cached = pages.get(page);
-    if (cached) cached.rows[row.position % PAGE_SIZE] = row;
-    if (loading.has(page)) changedWhileLoading.add(page);
+    if (cached) apply(cached.rows);
+    loading.get(page)?.push(apply);
     setTotal(count);
     scheduleRender();
   });
   stream.addEventListener('customer', event => {
     const customer = JSON.parse(event.data);
-    for (const { rows } of pages.values()) {
+    const apply = rows => {
       for (const row of rows) {
         if (row && row.customerId === customer.customerId) {
           row.customerName = customer.customerName;
           row.customerLevel = customer.customerLevel;
         }
       }
-    }
+    };
+    for (const { rows } of pages.values()) apply(rows);
+    for (const eventsMeanwhile of loading.values()) eventsMeanwhile.push(apply);
     scheduleRender();
   });
 }
