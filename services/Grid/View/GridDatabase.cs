@@ -16,11 +16,20 @@ internal sealed class GridDatabase(string connectionString)
     public async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // A message is acknowledged (its offset committed) right after its row is written, so the write must
-        // survive a power loss too: FULL syncs the write-ahead log at every commit.
-        await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // A message is acknowledged (its offset committed) right after its row is written, so the write must
+            // survive a power loss too: FULL syncs the write-ahead log at every commit.
+            await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            // Back to the pool: an open connection left behind would keep the write-ahead log past a clean stop.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task CreateSchemaAsync(CancellationToken cancellationToken)
