@@ -59,6 +59,8 @@ public sealed class GridPageBrowserTests(BrowserFixture fixture) : IClassFixture
         var page = await fixture.OpenGridAsync();
         await page.EvaluateAsync("() => { window.loadedOnce = true; }");
         await page.WaitForSelectorAsync("body[data-live='true']");
+        // Rows shown: the page knows the total, so the spacer is as tall as all rows and there is a bottom to go to.
+        await page.WaitForSelectorAsync(RowOf(BrowserFixture.OrderIdAt(0)));
         await ScrollToAsync(page, int.MaxValue / 2); // to the bottom: the grid follows new rows there
         var lastSeeded = BrowserFixture.OrderIdAt(BrowserFixture.SeededOrders - 1);
         await page.WaitForSelectorAsync(RowOf(lastSeeded));
