@@ -57,6 +57,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A new browser page on the grid.</summary>
     /// <param name="beforeLoading">Runs on the new page before it loads the grid, e.g. to route its requests.</param>
     public async Task<IPage> OpenGridAsync(Func<IPage, Task>? beforeLoading = null)
     {
