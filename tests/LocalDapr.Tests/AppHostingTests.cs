@@ -73,7 +73,8 @@ public sealed class AppHostingTests
         await using var runtime = await TestRuntime.StartAsync(
             [("state.yaml", TestRuntime.StateStoreYaml)], options => options with
             {
-                AppReadyTimeout = TimeSpan.FromSeconds(1),
+                // Long enough for a loaded machine to start the shell and read its first line.
+                AppReadyTimeout = TimeSpan.FromSeconds(3),
             });
         var spec = new AppSpec("silent-app", ["sh", "-c", "echo waiting-forever; exec sleep 300"], runtime.Folder) { AppPort = TestRuntime.FreePort() };
 

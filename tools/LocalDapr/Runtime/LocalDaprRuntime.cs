@@ -165,9 +165,11 @@ public sealed class LocalDaprRuntime : IAsyncDisposable
     public async Task<AppInstance> RestartAppAsync(AppInstance instance, CancellationToken cancellationToken)
     {
         var slot = SlotOf(instance);
-        if (slot.Process is { Exited.IsCompleted: true })
+        if (slot.Process is null or { Exited.IsCompleted: true })
         {
-            await slot.CrashWatch; // it exited by itself: let the features finish letting go first
+            // It exited by itself: let the features finish letting go first. The watcher may have taken the process
+            // already (Process is null then) and still be telling them; after a stop through the runtime it is done.
+            await slot.CrashWatch;
         }
 
         if (slot.Process is not null)
