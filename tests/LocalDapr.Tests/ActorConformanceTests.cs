@@ -99,9 +99,10 @@ public sealed class ActorConformanceTests
         await using var runtime = await StartRuntimeAsync();
         using var app = await runtime.StartTestAppAsync("actors-reminder-restart");
         var id = NewId();
-        await Proxy(app.Instance, Counter, id).InvokeMethodAsync("StartReminderAsync", new ReminderSpec("after-restart", "still here", TimeSpan.FromSeconds(2), Once), Ct);
+        await Proxy(app.Instance, Counter, id).InvokeMethodAsync("StartReminderAsync", new ReminderSpec("after-restart", "still here", TimeSpan.FromSeconds(5), Once), Ct);
 
-        // Reminders live in the runtime, not in the app: the fire waits for a host of the type to be back.
+        // Reminders live in the runtime, not in the app: the fire waits for a host of the type to be back. Due in 5 s,
+        // so that even on a loaded machine the app is stopped before then and the fire is the new process's to record.
         await runtime.Runtime.StopAppAsync(app.Instance, AppStopMode.Graceful, Ct);
         await runtime.Runtime.RestartAppAsync(app.Instance, Ct);
 
