@@ -1,5 +1,6 @@
 using DaprOrders.Contracts;
 using DaprOrders.Grid.View;
+using DaprOrders.TestDoubles;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -55,17 +56,17 @@ public sealed class GridDatabaseTests : IDisposable
         // A file where the database's folder should be.
         var blocker = Path.Combine(_folder.Folder, "not-a-folder");
         await File.WriteAllTextAsync(blocker, "", Cancel);
-        var errors = new ErrorLogRecorder();
+        var logs = new RecordingLoggerProvider();
         await using var grid = new GridApplication();
         await using var app = grid.WithWebHostBuilder(builder => builder
             .UseSetting($"{GridOptions.Section}:{nameof(GridOptions.Database)}", Path.Combine(blocker, "grid.db"))
-            .ConfigureLogging(logging => logging.AddProvider(errors)));
+            .ConfigureLogging(logging => logging.AddProvider(logs)));
 
         // WebApplicationFactory passes the failed start's exception on, unless the failed host was disposed before it
         // looked (a race of its own, lost on a loaded machine): then it throws ObjectDisposedException. The host's
         // log of the failed start says what stopped it either way.
         Assert.ThrowsAny<Exception>(() => app.CreateClient());
-        Assert.Contains(errors.Exceptions, e => e is IOException && e.Message.Contains("not-a-folder", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Error && e.Exception is IOException { Message: var message } && message.Contains("not-a-folder", StringComparison.Ordinal));
     }
 
     [Fact]

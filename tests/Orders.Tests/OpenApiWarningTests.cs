@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using DaprOrders.Contracts;
+using DaprOrders.TestDoubles;
 using Microsoft.Extensions.Logging;
 
 namespace DaprOrders.Orders.Tests;
@@ -24,31 +24,5 @@ public sealed class OpenApiWarningTests
         Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("/v1/orders is open", StringComparison.Ordinal));
         Assert.Contains("Auth:Authority", warning.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Keeps every log entry of every category.</summary>
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        /// <summary>What was logged, in order.</summary>
-        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
-
-        /// <inheritdoc />
-        public ILogger CreateLogger(string categoryName) => new Recorder(Entries);
-
-        /// <inheritdoc />
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(ConcurrentQueue<(LogLevel Level, string Message)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((logLevel, formatter(state, exception)));
-        }
     }
 }
